@@ -1,0 +1,72 @@
+"""The command line: the typer app and its entry point. Command bodies live in timeline.commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from timeline.commands import listing
+from timeline.errors import TimelineError
+
+app = typer.Typer(
+    name="timeline",
+    help="Keep and query a sourced fact timeline stored in events.toml.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from timeline import __version__
+
+        typer.echo(f"timeline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Keep and query a sourced fact timeline stored in events.toml.
+
+    Start with 'timeline list' to see the timeline, 'timeline show ID' for one event.
+    The store is --file, else $TIMELINE_FILE, else events.toml here or in the nearest parent folder.
+    """
+
+
+# Commands, in the order --help lists them.
+app.command("list")(listing.list_)
+app.command("show")(listing.show)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning every expected failure into one line and an exit code."""
+    try:
+        app(args=argv, prog_name="timeline")
+    except TimelineError as e:
+        sys.stderr.write(f"timeline: error: {e.message}\n")
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(141)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def _quiet_stdout() -> None:
+    # The reader went away (e.g. `| head`): point stdout at /dev/null so the interpreter's
+    # final flush does not raise again.
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+    except OSError:
+        pass

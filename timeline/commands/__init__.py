@@ -1,0 +1,1 @@
+"""Command bodies, one module per area; `timeline.cli` registers them on the app."""

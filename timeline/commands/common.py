@@ -1,0 +1,102 @@
+"""What every command shares: finding and loading the store, option types, writing output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from timeline.errors import UsageError
+from timeline.model import Store
+from timeline.render import RENDERERS
+
+FORMATS = tuple(RENDERERS)
+
+FileOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--file",
+        "-f",
+        help="The store to read. Default: $TIMELINE_FILE, else events.toml here or in the nearest parent folder.",
+        show_default=False,
+    ),
+]
+
+
+def store_path(file: str | None) -> Path:
+    """The store a command works on (see FileOpt's help for the search order)."""
+    from timeline import store
+
+    return store.find(file)
+
+
+def load_store(file: str | None) -> Store:
+    """Find and load the store; any problem is a TimelineError for the CLI to print."""
+    from timeline import store
+
+    return store.load(store_path(file))
+
+
+def typed_bound(text: str | None, flag: str, which: str) -> date | None:
+    """The earliest or latest day of a date typed on the command line ('Feb 2024' is a month)."""
+    if text is None:
+        return None
+    from timeline import dates
+
+    try:
+        return getattr(dates.parse_typed(text, today=date.today()), which)
+    except dates.DateError as e:
+        raise UsageError(f"{flag}: {e}") from None
+
+
+def terminal_width() -> int:
+    """$COLUMNS, else the terminal's width, else 80."""
+    if "COLUMNS" in os.environ:
+        try:
+            return max(int(os.environ["COLUMNS"]), 20)
+        except ValueError:
+            pass
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 80
+
+
+def choose_format(fmt: str | None) -> str:
+    """The --format asked for, or rich on a terminal and plain when piped."""
+    if fmt is None:
+        return "rich" if sys.stdout.isatty() else "plain"
+    if fmt not in RENDERERS:
+        raise UsageError(f"--format: unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def emit(result: Any, *, width: int, output: str | None = None) -> None:
+    """Write a renderer's result: text as is, a rich renderable through a console."""
+    if not isinstance(result, str):
+        from io import StringIO
+
+        from rich.console import Console
+
+        if output is None:
+            Console(width=width, highlight=False, soft_wrap=False).print(result)
+            return
+        buffer = StringIO()
+        Console(file=buffer, width=width, highlight=False, no_color=True).print(result)
+        result = buffer.getvalue()
+    if output is not None and output != "-":
+        from timeline.atomic import write_atomic
+
+        write_atomic(Path(output), result)
+        return
+    sys.stdout.write(result)
+    sys.stdout.flush()
+
+
+def warn(message: str) -> None:
+    """A one-line warning on stderr."""
+    sys.stderr.write(f"timeline: warning: {message}\n")

@@ -1,0 +1,124 @@
+"""The domain model: frozen values, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from timeline.dates import EDate
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An office an actor held, with the span they held it (either end may be unknown)."""
+
+    title: str
+    aliases: tuple[str, ...] = ()
+    org: str | None = None
+    start: EDate | None = None
+    end: EDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    roles: tuple[Role, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    name: str
+    kind: str | None = None
+    url: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source as an event cites it, optionally with the article's own address."""
+
+    id: str
+    url: str | None = None
+    published: EDate | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateClaim:
+    """One dated claim about when an event happened, with the sources that make it."""
+
+    date: EDate
+    sources: tuple[str, ...] = ()
+    preferred: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    date: EDate
+    title: str
+    summary: str = ""
+    type: str | None = None
+    actors: tuple[str, ...] = ()
+    # (actor id, office) pairs where the store says in which office an actor took part.
+    offices: tuple[tuple[str, str], ...] = ()
+    tags: tuple[str, ...] = ()
+    sources: tuple[Citation, ...] = ()
+    in_response_to: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    # Several claims only when sources disagree; `date` is then the preferred claim's date.
+    claims: tuple[DateClaim, ...] = ()
+    line: int = 0
+    index: int = 0
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.sources)
+
+    @property
+    def disputed(self) -> bool:
+        return len(self.claims) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    path: str
+    events: tuple[Event, ...]
+    actors: Mapping[str, Actor] = field(default_factory=dict)
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    title: str | None = None
+    description: str | None = None
+    check: Mapping[str, Any] = field(default_factory=dict)
+    by_id: Mapping[str, Event] = field(default_factory=dict)
+
+
+SEVERITIES = ("error", "warning", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about a store: located, coded, with a message that says what to do."""
+
+    code: str
+    severity: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    event_id: str | None = None
+
+    def format(self, path: str) -> str:
+        where = path
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where}: {self.code} {self.severity}: {self.message}"

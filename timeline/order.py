@@ -1,0 +1,109 @@
+"""Ordering events: by date bounds, then by `after`/`before`/`in_response_to`, then store order.
+
+An event that follows another cannot have begun before it, and the one it follows cannot
+have ended after it. Propagating those two facts along the relations tightens each event's
+bounds; sorting by the tightened bounds, then by depth in the relation graph, then by store
+order, gives a total, stable order that never puts a reply before its message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from timeline.model import Event, Store
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """`later` is known to come after `earlier`, because of `key` on `owner`."""
+
+    earlier: str
+    later: str
+    owner: str
+    key: str
+
+
+def relations(events: Iterable[Event]) -> list[Relation]:
+    """Every ordering fact the events state, as earlier → later pairs."""
+    out: list[Relation] = []
+    for e in events:
+        for ref in e.in_response_to:
+            out.append(Relation(ref, e.id, e.id, "in_response_to"))
+        for ref in e.after:
+            out.append(Relation(ref, e.id, e.id, "after"))
+        for ref in e.before:
+            out.append(Relation(e.id, ref, e.id, "before"))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Tightened bounds and graph depth per event id, plus the events caught in cycles."""
+
+    earliest: dict[str, date]
+    latest: dict[str, date]
+    depth: dict[str, int]
+    cyclic: tuple[str, ...]
+
+
+def place(store: Store) -> Placement:
+    """Propagate bounds along the relations of the whole store (Kahn's algorithm)."""
+    rels = [r for r in relations(store.events) if r.earlier in store.by_id and r.later in store.by_id]
+    earliest = {e.id: e.date.earliest for e in store.events}
+    latest = {e.id: e.date.latest for e in store.events}
+    depth = dict.fromkeys(earliest, 0)
+    if not rels:
+        return Placement(earliest, latest, depth, ())
+    succ: dict[str, list[str]] = {}
+    pred: dict[str, list[str]] = {}
+    indeg = dict.fromkeys(earliest, 0)
+    for r in rels:
+        succ.setdefault(r.earlier, []).append(r.later)
+        pred.setdefault(r.later, []).append(r.earlier)
+        indeg[r.later] += 1
+    order: list[str] = []
+    ready = [eid for eid, n in indeg.items() if n == 0]
+    while ready:
+        eid = ready.pop()
+        order.append(eid)
+        for nxt in succ.get(eid, ()):
+            if earliest[eid] > earliest[nxt]:
+                earliest[nxt] = earliest[eid]
+            depth[nxt] = max(depth[nxt], depth[eid] + 1)
+            indeg[nxt] -= 1
+            if indeg[nxt] == 0:
+                ready.append(nxt)
+    for eid in reversed(order):
+        for prev in pred.get(eid, ()):
+            if latest[eid] < latest[prev]:
+                latest[prev] = latest[eid]
+    cyclic = tuple(eid for eid, n in indeg.items() if n > 0)
+    return Placement(earliest, latest, depth, cyclic)
+
+
+def sort_events(store: Store, events: Sequence[Event], placement: Placement | None = None) -> list[Event]:
+    """Events in timeline order: tightened earliest, tightened latest, relation depth, store order."""
+    p = placement or place(store)
+    return sorted(events, key=lambda e: (p.earliest[e.id], p.latest[e.id], p.depth[e.id], e.index))
+
+
+def contradictions(store: Store) -> list[tuple[Event, str]]:
+    """Relations the dates make impossible, and cycles: (event, message) pairs."""
+    out: list[tuple[Event, str]] = []
+    for r in relations(store.events):
+        earlier, later = store.by_id.get(r.earlier), store.by_id.get(r.later)
+        if earlier is None or later is None:
+            continue
+        if later.date.latest < earlier.date.earliest:
+            ref = r.later if r.key == "before" else r.earlier
+            message = (
+                f"event '{r.owner}': field '{r.key}': says '{later.id}' comes after '{earlier.id}', "
+                f"but it is dated {later.date.text} and '{earlier.id}' {earlier.date.text}; fix the date or '{ref}'"
+            )
+            out.append((store.by_id[r.owner], message))
+    p = place(store)
+    for eid in p.cyclic:
+        out.append((store.by_id[eid], f"event '{eid}' is in a cycle of after/before/in_response_to; break the cycle"))
+    return out

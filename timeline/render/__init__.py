@@ -1,0 +1,43 @@
+"""Renderers, one module per format, in a registry keyed by format name.
+
+Each renderer is `render(events, ctx) -> str` (rich returns a renderable). Modules load only
+when their format is asked for, so a plain listing never imports rich.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from timeline.model import Event, Store
+
+# format name -> module under timeline.render that defines `render`
+RENDERERS: dict[str, str] = {
+    "rich": "terminal",
+    "plain": "plain",
+    "markdown": "markdown",
+    "json": "json",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a renderer may need besides the events."""
+
+    store: Store
+    width: int = 80
+    title: str | None = None
+    filters: str = ""
+    # event id -> why it matched a query (shown by --explain)
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+
+Renderer = Callable[[Sequence[Event], Context], Any]
+
+
+def get(name: str) -> Renderer:
+    """The render function for a format name."""
+    module = importlib.import_module(f"timeline.render.{RENDERERS[name]}")
+    return module.render

@@ -1,0 +1,90 @@
+"""One event in full, for `timeline show`: every claim, actor, source and link."""
+
+from __future__ import annotations
+
+import textwrap
+
+from timeline import dates
+from timeline.model import Event, Store
+from timeline.render.text import actor_name, citation_url, clean, date_line, source_name
+
+
+def roles_on(store: Store, aid: str, e: Event) -> list[str]:
+    """The offices an actor may have held on the event's date, worded with their spans."""
+    actor = store.actors.get(aid)
+    if actor is None:
+        return []
+    out = []
+    for role in actor.roles:
+        start = role.start.earliest if role.start else None
+        end = role.end.latest if role.end else None
+        if dates.overlaps(e.date, start, end):
+            where = f", {clean(role.org)}" if role.org else ""
+            out.append(f"{clean(role.title)}{where}{_span(role.start, role.end)}")
+    return out
+
+
+def _span(start: dates.EDate | None, end: dates.EDate | None) -> str:
+    if start and end:
+        return f" ({dates.display(start)} – {dates.display(end)})"
+    if start:
+        return f" (from {dates.display(start)})"
+    if end:
+        return f" (until {dates.display(end)})"
+    return ""
+
+
+def render_event(e: Event, store: Store, *, width: int = 80) -> str:
+    """The plain-text page for one event."""
+    width = max(width, 30)
+    out: list[str] = [clean(e.title), f"id: {e.id}", f"date: {date_line(e, store)}"]
+    if e.claims:
+        out.append("date claims:")
+        for cl in e.claims:
+            who = ", ".join(source_name(store, s) for s in cl.sources) or "no source given"
+            mark = " (preferred)" if cl.preferred else ""
+            note = f" — {clean(cl.note)}" if cl.note else ""
+            out += _wrap(f"- {dates.display(cl.date)}{mark}: {who}{note}", width, "  ", "    ")
+    if e.type:
+        out.append(f"type: {clean(e.type)}")
+    if e.tags:
+        out.append("tags: " + ", ".join(clean(t) for t in e.tags))
+    if e.summary:
+        out += ["", *_wrap(clean(e.summary), width, "", "")]
+    if e.actors:
+        out += ["", "actors:"]
+        cited = dict(e.offices)
+        for aid in e.actors:
+            roles = roles_on(store, aid, e)
+            line = f"- {actor_name(store, aid)} ({aid})"
+            if aid in cited:
+                line += f", as {clean(cited[aid])}"
+            if roles:
+                line += ": " + "; ".join(roles)
+            out += _wrap(line, width, "  ", "    ")
+    if e.sources:
+        out += ["", "sources:"]
+        for n, c in enumerate(e.sources, start=1):
+            line = f"{n}. {source_name(store, c.id)}"
+            url = citation_url(c, store)
+            if url:
+                line += f" <{clean(url)}>"
+            if c.published:
+                line += f", published {dates.display(c.published)}"
+            if c.note:
+                line += f" — {clean(c.note)}"
+            out += _wrap(line, width, "  ", "     ")
+    links = [("responds to", list(e.in_response_to)), ("after", list(e.after)), ("before", list(e.before))]
+    links.append(("responses", [x.id for x in store.events if e.id in x.in_response_to]))
+    for label, ids in links:
+        if ids:
+            out += ["", f"{label}:"]
+            for ref in ids:
+                other = store.by_id.get(ref)
+                text = f"- {ref}: {dates.display(other.date)}, {clean(other.title)}" if other else f"- {ref}"
+                out += _wrap(text, width, "  ", "    ")
+    return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False) or [""]
