@@ -31,7 +31,9 @@ def test_february_includes_month_only_events(bundled, capsys):
     code, out, _ = run(capsys, "list", "--since", "2024-02", "--until", "2024-02", "--format", "json")
     assert code == 0
     events = json.loads(out)
-    assert {e["precision"] for e in events} >= {"day", "month"} or any(e["date"].startswith("2024-02-X") for e in events)
+    assert {e["precision"] for e in events} >= {"day", "month"} or any(
+        e["date"].startswith("2024-02-X") for e in events
+    )
     assert all(e["earliest"] <= "2024-02-29" and e["latest"] >= "2024-02-01" for e in events)
 
 

@@ -6,6 +6,7 @@ import calendar
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -397,12 +398,11 @@ def test_sort_key_is_total_and_stable(texts: list[str]) -> None:
     dates = [parse(t) for t in texts]
     once = sorted(dates, key=EDate.sort_key)
     assert sorted(once, key=EDate.sort_key) == once
-    for a, b in zip(once, once[1:]):
+    # Ties keep input order: sorting (key, index) pairs gives the same indices.
+    order = sorted(range(len(dates)), key=lambda i: dates[i].sort_key())
+    assert order == sorted(range(len(dates)), key=lambda i: (dates[i].sort_key(), i))
+    for a, b in pairwise(once):
         assert a.sort_key() <= b.sort_key()
-        if a.sort_key() == b.sort_key():
-            ia = next(i for i, d in enumerate(dates) if d is a)
-            ib = next(i for i, d in enumerate(dates) if d is b)
-            assert ia < ib
 
 
 @given(st.lists(date_texts(), min_size=1, max_size=5))

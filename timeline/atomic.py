@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -37,10 +38,8 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> N
         raise TimelineError(f"{path}: cannot write: {e.strerror or e}; the file was not changed") from None
     finally:
         if tmp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def _umask() -> int:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from timeline.commands import listing
+from timeline.commands import directory, listing
 from timeline.errors import TimelineError
 
 app = typer.Typer(
@@ -17,7 +17,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -35,17 +34,30 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a full traceback if timeline itself fails.")] = False,
 ) -> None:
     """Keep and query a sourced fact timeline stored in events.toml.
 
     Start with 'timeline list' to see the timeline, 'timeline show ID' for one event.
     The store is --file, else $TIMELINE_FILE, else events.toml here or in the nearest parent folder.
     """
+    if debug:
+        os.environ["TIMELINE_DEBUG"] = "1"
 
+
+# Groups: `timeline actors` lists actors; `timeline actors add` registers one.
+actors_app = typer.Typer(help="The people and offices in the store.", no_args_is_help=False)
+actors_app.callback(invoke_without_command=True)(directory.actors)
+sources_app = typer.Typer(help="The sources events cite.", no_args_is_help=False)
+sources_app.callback(invoke_without_command=True)(directory.sources)
 
 # Commands, in the order --help lists them.
 app.command("list")(listing.list_)
 app.command("show")(listing.show)
+actors_app.command("show")(directory.actors_show)
+app.add_typer(actors_app, name="actors")
+app.add_typer(sources_app, name="sources")
+app.command("tags")(directory.tags)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,6 +72,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(141)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as e:  # a bug in timeline, not in the user's input
+        if os.environ.get("TIMELINE_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"timeline: internal error: {type(e).__name__}: {e}; this is a bug in timeline — "
+            "rerun with --debug for the traceback and report it\n"
+        )
+        sys.exit(70)
 
 
 def _quiet_stdout() -> None:

@@ -13,8 +13,10 @@ Store date language (what `parse` accepts; the whole string, no surrounding spac
   ``2024-XX`` and ``2024-XX-XX`` (an unknown month of 2024; bounds are the whole year),
   ``2024-02-XX`` (an unknown day of Feb 2024). X only replaces trailing digits.
 - A time of day with a UTC offset on a full date: ``2024-02-09T14:30Z``,
-  ``2024-02-09T14:30+06:00``, ``2024-02-09T14:30:00.5-05:00``. The day is the day as
+  ``2024-02-09T14:30+06:00``, ``2024-02-09T14:30:00.5-05:00`` (``HH:MM[:SS[.f]]`` then
+  ``Z`` or ``+HH:MM``/``-HH:MM``, optionally followed by a qualifier). The day is the day as
   written. A time without an offset is an error: local times are ambiguous across places.
+  TOML date and offset date-time values are read as their ``isoformat()`` text.
 - Intervals ``START/END``; each end is any of the above. ``..`` is an open end
   (``../2024-02-09``, ``2024-01/..``), an empty end is an unknown end (``/2024-02-09``,
   ``2024-01/``); both give unbounded bounds. At least one end must be a date, and the end
@@ -26,12 +28,9 @@ Store date language (what `parse` accepts; the whole string, no surrounding spac
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence  # already loaded by dataclasses; `typing` would cost ~3 ms
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 # English on purpose: output must not depend on the machine's locale.
 _MONTH_NAMES = (
@@ -40,22 +39,19 @@ _MONTH_NAMES = (
 )  # fmt: skip
 _MONTHS = tuple(name[:3] for name in _MONTH_NAMES)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_QUALIFIERS = {
-    "": (False, False),
-    "?": (True, False),
-    "~": (False, True),
-    "%": (True, True),
-}
+_QUALIFIERS = {"": (False, False), "?": (True, False), "~": (False, True), "%": (True, True)}
 # Deliberately loose, so that near-misses get a message naming the part that is wrong.
 _LOOSE = re.compile(
     r"(?P<y>[0-9X]+)(?:-(?P<m>[0-9X]*)(?:-(?P<d>[0-9X]*))?)?"
     r"(?:T(?P<clock>[0-9:.]*)(?P<off>Z|[+-][0-9:]*)?)?(?P<q>[?~%]*)"
 )
-_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?")
-_OFFSET = re.compile(r"Z|[+-]([01]\d|2[0-3]):[0-5]\d")
+# Only _LOOSE is compiled at import; the rest are rarely needed and compiled (and cached by
+# `re`) on first use, which keeps import cheap.
+_CLOCK = r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?"
+_OFFSET = r"Z|[+-]([01]\d|2[0-3]):[0-5]\d"
 # Store syntax never has three letters in a row; typed words like "Feb" always do.
-_WORDY = re.compile(r"[A-Za-z]{3}")
-_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+_WORDY = r"[A-Za-z]{3}"
+_WEEKDAY = r"(?i)\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
 _STORE_HINT = 'write it like "2024-02-09", "2024-02" or "2024"'
 _TYPED_HINT = 'write it like "9 Feb 2024", "Feb 2024" or "2024-02-09"'
 
@@ -176,11 +172,11 @@ def _single(part: str, whole: str) -> EDate:
     if clock is not None:
         if precision != "day":
             raise fail('a time of day needs a full date, e.g. "2024-02-09T14:30Z"')
-        if not _CLOCK.fullmatch(clock):
+        if not re.fullmatch(_CLOCK, clock):
             raise fail(f'the time "{clock}" must be HH:MM or HH:MM:SS')
         if off is None:
             raise fail("add a UTC offset such as +06:00 or Z (a time alone is ambiguous)")
-        if not _OFFSET.fullmatch(off):
+        if not re.fullmatch(_OFFSET, off):
             raise fail(f'the UTC offset "{off}" must be Z or +HH:MM / -HH:MM')
         time = clock + off
     uncertain, approximate = _QUALIFIERS[q]
@@ -189,7 +185,7 @@ def _single(part: str, whole: str) -> EDate:
 
 def _suggest(part: str) -> str:
     """How to write `part` in store syntax, from its reading as a typed date if it has one."""
-    if _WORDY.search(part):
+    if re.search(_WORDY, part):
         try:
             return f'write it as "{_natural(part).text}"'
         except DateError:
@@ -311,13 +307,18 @@ def one_of(dates: Sequence[EDate]) -> EDate:
 
 
 def parse_typed(text: str, *, today: date) -> EDate:
-    """Parse a date typed on the command line; returns it in canonical store form."""
+    """Parse a date typed on the command line; returns it in canonical store form.
+
+    Accepts the store language plus "today", "yesterday" (relative to `today`) and, in any
+    letter case, "9 Feb 2024", "February 9, 2024", "Feb 2024", "February 2024", each with an
+    optional qualifier. The precision given is kept; a missing year is an error.
+    """
     s = text.strip()
     if s.lower() == "today":
         return parse(today.isoformat())
     if s.lower() == "yesterday":
         return parse((today - timedelta(days=1)).isoformat())
-    if _WORDY.search(s):
+    if re.search(_WORDY, s):
         return _natural(s)
     return parse(s.upper())
 
@@ -348,7 +349,7 @@ def _natural(text: str) -> EDate:
     if a.hour == b.hour or a.minute == b.minute:
         raise DateError(f'"{text}": for a time of day write e.g. "2024-02-09T14:30+06:00"')
     has_day = a.day == b.day
-    day = _WEEKDAY.search(body)
+    day = re.search(_WEEKDAY, body)
     if day and (not has_day or _WEEKDAYS.index(day.group(1).lower()) != a.weekday()):
         raise DateError(f'"{text}": the weekday does not fit; write the date without it, e.g. "9 Feb 2024"')
     canonical = f"{a.year:04d}-{a.month:02d}" + (f"-{a.day:02d}" if has_day else "")

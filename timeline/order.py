@@ -89,7 +89,7 @@ def sort_events(store: Store, events: Sequence[Event], placement: Placement | No
     return sorted(events, key=lambda e: (p.earliest[e.id], p.latest[e.id], p.depth[e.id], e.index))
 
 
-def contradictions(store: Store) -> list[tuple[Event, str]]:
+def contradictions(store: Store, placement: Placement | None = None) -> list[tuple[Event, str]]:
     """Relations the dates make impossible, and cycles: (event, message) pairs."""
     out: list[tuple[Event, str]] = []
     for r in relations(store.events):
@@ -103,7 +103,24 @@ def contradictions(store: Store) -> list[tuple[Event, str]]:
                 f"but it is dated {later.date.text} and '{earlier.id}' {earlier.date.text}; fix the date or '{ref}'"
             )
             out.append((store.by_id[r.owner], message))
-    p = place(store)
+    p = placement or place(store)
     for eid in p.cyclic:
         out.append((store.by_id[eid], f"event '{eid}' is in a cycle of after/before/in_response_to; break the cycle"))
     return out
+
+
+def reachable(store: Store, start: str, *, forward: bool) -> set[str]:
+    """Ids known (through relations) to come after `start` (forward) or before it."""
+    edges: dict[str, list[str]] = {}
+    for r in relations(store.events):
+        a, b = (r.earlier, r.later) if forward else (r.later, r.earlier)
+        edges.setdefault(a, []).append(b)
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for nxt in edges.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    seen.discard(start)
+    return seen

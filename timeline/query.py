@@ -1,18 +1,29 @@
-"""Selecting events: a frozen Filter and pure functions over the store."""
+"""Selecting events: a frozen Filter and pure functions over the store.
+
+Every test answers in three values: NO, MAYBE (the event's date range makes it possible) or
+YES. AND takes the lowest, OR the highest, NOT swaps YES and NO. `list` keeps MAYBE events and
+marks them; `strict` keeps only YES.
+"""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from timeline import terms
+from timeline.errors import UsageError
 from timeline.model import Event, Store
+from timeline.offices import MAYBE, NO, YES, actor_ids, fold, office_match, parse_office
+
+__all__ = ["Filter", "Match", "select", "match", "limit", "describe", "actor_ids", "fold", "YES", "MAYBE", "NO"]
+
+Test = Callable[[Event], tuple[int, str]]
 
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """What `list` keeps. Values of one field widen (any may match); fields narrow (all must hold)."""
+    """What `list` keeps. Values of one flag widen (any may match); flags narrow (all must hold)."""
 
     actors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -21,68 +32,226 @@ class Filter:
     texts: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
-    strict: bool = False  # keep only events certainly inside since/until, not those that may be
+    strict: bool = False  # keep only events certainly matching, not those that may
+    query: tuple[str, ...] = ()  # query-language terms, e.g. ('actor:"foreign minister"', 'not:tag:trade')
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a name, for matching what people type."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+@dataclass(frozen=True, slots=True)
+class Match:
+    event: Event
+    certain: bool
+    reasons: tuple[str, ...]
 
 
-def actor_ids(store: Store, wanted: str) -> set[str]:
-    """Ids of actors whose id, name or alias equals `wanted`, ignoring case and accents."""
-    key = fold(wanted)
-    return {
-        a.id
-        for a in store.actors.values()
-        if key == fold(a.id) or key == fold(a.name) or any(key == fold(x) for x in a.aliases)
-    }
+def match(store: Store, f: Filter, events: Sequence[Event] | None = None) -> list[Match]:
+    """Events of `store` that pass `f` (certainly, or possibly unless strict), in store order."""
+    from timeline import order
 
-
-def select(store: Store, f: Filter, events: Iterable[Event] | None = None) -> list[Event]:
-    """The events of `store` that pass `f`, in store order."""
-    from timeline import dates
-
+    clauses = _clauses(f)
+    placement = order.place(store) if _needs_placement(clauses) else None
+    tests = [_compile(store, c, placement) for c in clauses]
     pool = store.events if events is None else events
-    actors: set[str] | None = None
-    if f.actors:
-        actors = set()
-        for wanted in f.actors:
-            actors |= actor_ids(store, wanted)
-    tags = {fold(t) for t in f.tags}
-    sources = {fold(s) for s in f.sources}
-    types = {fold(t) for t in f.types}
-    texts = [fold(t) for t in f.texts]
-    window = f.since is not None or f.until is not None
-    keep_date = dates.within if f.strict else dates.overlaps
-    out: list[Event] = []
+    floor = YES if f.strict else MAYBE
+    out: list[Match] = []
     for e in pool:
-        if actors is not None and actors.isdisjoint(e.actors):
-            continue
-        if tags and tags.isdisjoint(fold(t) for t in e.tags):
-            continue
-        if sources and not _cites(store, e, sources):
-            continue
-        if types and (e.type is None or fold(e.type) not in types):
-            continue
-        if texts and not any(t in fold(e.title + "\n" + e.summary) for t in texts):
-            continue
-        if window and not keep_date(e.date, f.since, f.until):
-            continue
-        out.append(e)
+        truth, reasons = YES, []
+        for test in tests:
+            t, why = test(e)
+            if t < truth:
+                truth = t
+                if t < floor:
+                    break
+            if why:
+                reasons.append(why)
+        if truth >= floor:
+            out.append(Match(e, truth == YES, tuple(reasons)))
     return out
 
 
-def _cites(store: Store, e: Event, wanted: set[str]) -> bool:
-    ids = [c.id for c in e.sources] + [s for cl in e.claims for s in cl.sources]
-    for sid in ids:
-        if fold(sid) in wanted:
-            return True
-        source = store.sources.get(sid)
-        if source is not None and fold(source.name) in wanted:
-            return True
-    return False
+def select(store: Store, f: Filter, events: Sequence[Event] | None = None) -> list[Event]:
+    """The events of `store` that pass `f`, in store order."""
+    return [m.event for m in match(store, f, events)]
+
+
+def _clauses(f: Filter) -> list[terms.Term | terms.Any]:
+    flag_terms: list[terms.Term | terms.Any] = []
+    for field, values in (
+        ("actor", f.actors),
+        ("tag", f.tags),
+        ("source", f.sources),
+        ("type", f.types),
+        ("text", f.texts),
+    ):
+        if values:
+            parts = tuple(terms.Term(field, v, token=f"--{field} {v}") for v in values)
+            flag_terms.append(parts[0] if len(parts) == 1 else terms.Any(parts))
+    if f.since:
+        flag_terms.append(terms.Term("since", f.since.isoformat(), token="--since"))
+    if f.until:
+        flag_terms.append(terms.Term("until", f.until.isoformat(), token="--until"))
+    return flag_terms + terms.group(terms.parse(f.query))
+
+
+def _needs_placement(clauses) -> bool:
+    def walk(c) -> bool:
+        if isinstance(c, terms.Any):
+            return any(walk(p) for p in c.parts)
+        return c.field in ("after", "before", "between")
+
+    return any(walk(c) for c in clauses)
+
+
+def _compile(store: Store, clause, placement) -> Test:
+    if isinstance(clause, terms.Any):
+        tests = [_compile(store, p, placement) for p in clause.parts]
+
+        def any_of(e: Event) -> tuple[int, str]:
+            best, why = NO, ""
+            for test in tests:
+                t, w = test(e)
+                if t > best:
+                    best, why = t, w
+                    if t == YES:
+                        break
+            return best, why
+
+        return any_of
+    test = _term(store, clause, placement)
+    if not clause.negated:
+        return test
+
+    def negated(e: Event) -> tuple[int, str]:
+        t, why = test(e)
+        return 2 - t, (f"possibly not: {why}" if t == MAYBE else "")
+
+    return negated
+
+
+def _term(store: Store, t: terms.Term, placement) -> Test:
+    field, value = t.field, t.value
+    if field == "actor":
+        return _actor_test(store, t)
+    if field == "tag":
+        wanted = fold(value)
+        return lambda e: (YES if any(fold(x) == wanted for x in e.tags) else NO, "")
+    if field == "type":
+        wanted = fold(value)
+        return lambda e: (YES if e.type is not None and fold(e.type) == wanted else NO, "")
+    if field == "id":
+        return lambda e: (YES if e.id == value else NO, "")
+    if field == "source":
+        wanted = fold(value)
+        ids = {s.id for s in store.sources.values() if wanted in (fold(s.id), fold(s.name))} | {value}
+        return lambda e: (YES if not ids.isdisjoint(_cited(e)) else NO, "")
+    if field == "text":
+        wanted = fold(value)
+        return lambda e: (YES if wanted in fold(e.title + " " + e.summary) else NO, "")
+    if field in ("since", "until", "date"):
+        return _date_test(t)
+    return _relation_test(store, t, placement)
+
+
+def _cited(e: Event) -> set[str]:
+    return {c.id for c in e.sources} | {s for cl in e.claims for s in cl.sources}
+
+
+def _actor_test(store: Store, t: terms.Term) -> Test:
+    ids = actor_ids(store, t.value)
+    office = parse_office(store, t.value)
+    if not ids and office is None:
+        raise UsageError(f"{t.token or t.value}: no actor or office called '{t.value}'; {_actor_hint(store, t.value)}")
+
+    def test(e: Event) -> tuple[int, str]:
+        present = ids.intersection(e.actors)
+        if present:
+            return YES, f"{', '.join(sorted(present))} took part"
+        if office is not None:
+            return office_match(store, office, e)
+        return NO, ""
+
+    return test
+
+
+def _actor_hint(store: Store, wanted: str) -> str:
+    import difflib
+
+    names = {fold(a.name) for a in store.actors.values()} | set(store.actors)
+    names |= {fold(x) for a in store.actors.values() for x in a.aliases}
+    names |= {fold(r.title) for a in store.actors.values() for r in a.roles}
+    names |= {fold(x) for a in store.actors.values() for r in a.roles for x in r.aliases}
+    close = difflib.get_close_matches(fold(wanted), sorted(names), n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return "see 'timeline actors' for names and offices"
+
+
+def _date_test(t: terms.Term) -> Test:
+    from timeline import dates
+
+    try:
+        d = dates.parse_typed(t.value, today=date.today())
+    except dates.DateError as e:
+        raise UsageError(f"{t.token or t.value}: {e}") from None
+    lo = d.earliest if t.field in ("since", "date") else None
+    hi = d.latest if t.field in ("until", "date") else None
+
+    def test(e: Event) -> tuple[int, str]:
+        if dates.within(e.date, lo, hi):
+            return YES, ""
+        if dates.overlaps(e.date, lo, hi):
+            return MAYBE, f"possibly {t.field} {dates.display(d)}: dated {dates.display(e.date)}"
+        return NO, ""
+
+    return test
+
+
+def _relation_test(store: Store, t: terms.Term, placement) -> Test:
+    from timeline.order import reachable
+
+    if t.field == "between":
+        first, sep, last = t.value.partition(",")
+        if not sep or not first or not last:
+            raise UsageError(f"{t.token}: write between:FIRST-ID,LAST-ID")
+        a = _relation_test(store, terms.Term("after", first, token=t.token), placement)
+        b = _relation_test(store, terms.Term("before", last, token=t.token), placement)
+
+        def between(e: Event) -> tuple[int, str]:
+            (ta, wa), (tb, wb) = a(e), b(e)
+            return min(ta, tb), "; ".join(w for w in (wa, wb) if w)
+
+        return between
+    anchor = store.by_id.get(t.value)
+    if anchor is None:
+        import difflib
+
+        close = difflib.get_close_matches(t.value, list(store.by_id), n=3, cutoff=0.5)
+        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else "see 'timeline list' for ids"
+        raise UsageError(f"{t.token}: no event with id '{t.value}'; {hint}")
+    later = reachable(store, anchor.id, forward=True)
+    earlier = reachable(store, anchor.id, forward=False)
+    lo, hi = placement.earliest, placement.latest
+    after = t.field == "after"
+
+    def test(e: Event) -> tuple[int, str]:
+        if e.id == anchor.id:
+            return NO, ""
+        if e.id in (later if after else earlier):
+            return YES, f"{t.field} {anchor.id}: a chain of in_response_to/after/before says so"
+        if e.id in (earlier if after else later):
+            return NO, ""
+        if after:
+            if lo[e.id] > hi[anchor.id]:
+                return YES, f"after {anchor.id}: by date"
+            if hi[e.id] < lo[anchor.id]:
+                return NO, ""
+        else:
+            if hi[e.id] < lo[anchor.id]:
+                return YES, f"before {anchor.id}: by date"
+            if lo[e.id] > hi[anchor.id]:
+                return NO, ""
+        return MAYBE, f"possibly {t.field} {anchor.id}: the dates overlap and no relation orders them"
+
+    return test
 
 
 def limit(events: Sequence[Event], n: int | None, *, reverse: bool = False) -> list[Event]:
@@ -103,6 +272,8 @@ def describe(f: Filter) -> str:
         parts.append(f"since {f.since.isoformat()}")
     if f.until:
         parts.append(f"until {f.until.isoformat()}")
-    if f.strict and (f.since or f.until):
-        parts.append("strictly inside")
+    if f.query:
+        parts.append(" ".join(f.query))
+    if f.strict:
+        parts.append("certain matches only")
     return "; ".join(parts)

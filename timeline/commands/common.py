@@ -100,3 +100,35 @@ def emit(result: Any, *, width: int, output: str | None = None) -> None:
 def warn(message: str) -> None:
     """A one-line warning on stderr."""
     sys.stderr.write(f"timeline: warning: {message}\n")
+
+
+def _completion_store() -> Store | None:
+    # Completion must never print an error into the user's shell line.
+    try:
+        return load_store(None)
+    except Exception:
+        return None
+
+
+def complete_ids(incomplete: str) -> list[str]:
+    """Event and actor ids for shell completion."""
+    s = _completion_store()
+    if s is None:
+        return []
+    return [i for i in [*s.by_id, *s.actors] if i.startswith(incomplete)]
+
+
+def complete_actors(incomplete: str) -> list[str]:
+    s = _completion_store()
+    return [a for a in (s.actors if s else ()) if a.startswith(incomplete)]
+
+
+def complete_tags(incomplete: str) -> list[str]:
+    s = _completion_store()
+    tags = sorted({t for e in s.events for t in e.tags}) if s else []
+    return [t for t in tags if t.startswith(incomplete)]
+
+
+def complete_sources(incomplete: str) -> list[str]:
+    s = _completion_store()
+    return [x for x in (s.sources if s else ()) if x.startswith(incomplete)]

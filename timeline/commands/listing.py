@@ -11,6 +11,10 @@ from timeline.commands.common import (
     FORMATS,
     FileOpt,
     choose_format,
+    complete_actors,
+    complete_ids,
+    complete_sources,
+    complete_tags,
     emit,
     load_store,
     terminal_width,
@@ -21,18 +25,49 @@ from timeline.errors import TimelineError, UsageError
 
 
 def list_(
-    actor: Annotated[list[str], typer.Option("--actor", "-a", help="Actor id, name or alias (repeat to widen).")] = [],
-    tag: Annotated[list[str], typer.Option("--tag", "-t", help="Tag (repeat to widen).")] = [],
-    source: Annotated[list[str], typer.Option("--source", "-s", help="Source id or name (repeat to widen).")] = [],
-    type_: Annotated[list[str], typer.Option("--type", help="Event type, e.g. meeting (repeat to widen).")] = [],
-    text: Annotated[list[str], typer.Option("--text", help="Words in the title or summary, any case.")] = [],
+    terms: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[QUERY]...",
+            help="Query terms: actor:, tag:, source:, type:, id:, since:, until:, date:, after:ID, before:ID, "
+            'between:ID1,ID2, words or "phrases", not:TERM, TERM or TERM.',
+            show_default=False,
+        ),
+    ] = None,
+    actor: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--actor",
+            "-a",
+            help="Actor id, name or alias, or an office: 'foreign minister', 'ambassador@united states' "
+            "(repeat to widen).",
+            autocompletion=complete_actors,
+        ),
+    ] = None,
+    tag: Annotated[
+        Optional[list[str]], typer.Option("--tag", "-t", help="Tag (repeat to widen).", autocompletion=complete_tags)
+    ] = None,
+    source: Annotated[
+        Optional[list[str]],
+        typer.Option("--source", "-s", help="Source id or name (repeat to widen).", autocompletion=complete_sources),
+    ] = None,
+    type_: Annotated[
+        Optional[list[str]], typer.Option("--type", help="Event type, e.g. meeting (repeat to widen).")
+    ] = None,
+    text: Annotated[
+        Optional[list[str]], typer.Option("--text", help="Words in the title or summary, any case.")
+    ] = None,
     since: Annotated[
         Optional[str], typer.Option(help="Keep events that may fall on or after this date: 2024-02, '9 Feb 2024'.")
     ] = None,
     until: Annotated[Optional[str], typer.Option(help="Keep events that may fall on or before this date.")] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="With --since/--until: keep only events certainly inside the window.")
+        bool,
+        typer.Option(
+            "--strict", help="Keep only certain matches: inside the dates for sure, in office for sure, after for sure."
+        ),
     ] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Say under each event why it matched.")] = False,
     limit: Annotated[Optional[int], typer.Option(min=0, help="Show at most N events.")] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     fmt: Annotated[
@@ -50,15 +85,23 @@ def list_(
     title: Annotated[Optional[str], typer.Option(help="Title for document formats (default: the store's).")] = None,
     file: FileOpt = None,
 ) -> None:
-    """List events in time order, filtered.
+    """List events in time order, filtered by flags and query terms.
 
-    Repeating a filter widens it (any value may match); different filters narrow it (all must hold).
-    A coarse date is kept when it may fall inside --since/--until: '--since 2024-02-10' keeps an
-    event dated only 'Feb 2024'. Add --strict to keep only events certainly inside.
+    Repeating a filter widens it (any value may match); different filters narrow it (all must
+    hold). Dates are ranges, so a match can be certain or only possible: '--since 2024-02-10'
+    keeps an event dated only 'Feb 2024' and marks it possible; --strict keeps certain matches
+    only. --actor takes a person (id, name, alias) or an office ('foreign minister',
+    'US ambassador', 'secretary of state@united states'), matched on the event's date.
 
     Examples:
 
       timeline list --actor kulubaev
+
+      timeline list --actor "foreign minister" --explain
+
+      timeline list 'actor:"foreign minister" not:tag:trade since:2024'
+
+      timeline list between:blinken-letter,law-signed
 
       timeline list --since 2024-02 --until 2024-02 --format json
     """
@@ -67,34 +110,62 @@ def list_(
 
     fmt = choose_format(fmt if fmt is not None or output is None else "plain")
     f = query.Filter(
-        actors=tuple(actor),
-        tags=tuple(tag),
-        sources=tuple(source),
-        types=tuple(type_),
-        texts=tuple(text),
+        actors=tuple(actor or ()),
+        tags=tuple(tag or ()),
+        sources=tuple(source or ()),
+        types=tuple(type_ or ()),
+        texts=tuple(text or ()),
         since=typed_bound(since, "--since", "earliest"),
         until=typed_bound(until, "--until", "latest"),
         strict=strict,
+        query=tuple(terms or ()),
     )
     s = load_store(file)
     placement = order.place(s)
-    if placement.cyclic:
-        warn(f"{s.path}: event '{placement.cyclic[0]}' is in a cycle of after/before/in_response_to")
-    events = query.limit(order.sort_events(s, query.select(s, f), placement), limit, reverse=reverse)
+    for e, message in order.contradictions(s, placement)[:1]:
+        warn(f"{s.path}:{e.line}: {message} (see 'timeline check')")
+    matches = {m.event.id: m for m in query.match(s, f)}
+    ordered = order.sort_events(s, [m.event for m in matches.values()], placement)
+    events = query.limit(ordered, limit, reverse=reverse)
+    notes = {}
+    for e in events:
+        m = matches[e.id]
+        if explain or not m.certain:
+            why = "; ".join(m.reasons) or "matches every term"
+            notes[e.id] = why if m.certain else f"possible match ({why})"
     w = width or terminal_width()
-    ctx = Context(store=s, width=w, title=title or s.title, filters=query.describe(f))
+    ctx = Context(store=s, width=w, title=title or s.title, filters=query.describe(f), notes=notes)
     emit(get(fmt)(events, ctx), width=w, output=output)
 
 
 def show(
-    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id, as 'timeline list' shows it.")],
+    event_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="An event id as 'timeline list' shows it, or an actor id for that person's page.",
+            autocompletion=complete_ids,
+        ),
+    ],
+    thread: Annotated[
+        bool, typer.Option("--thread", help="Draw the exchange the event belongs to: message, replies, their replies.")
+    ] = False,
     fmt: Annotated[Optional[str], typer.Option("--format", help="plain (default) or json.")] = None,
     width: Annotated[Optional[int], typer.Option(min=20, help="Wrap text at this width.")] = None,
     file: FileOpt = None,
 ) -> None:
-    """Show one event in full: every date claim, actor with offices, source with address, and links."""
+    """Show one event in full: every date claim, actor with offices, source with address, and links.
+
+    Given an actor's id instead, show that person's offices and events. With --thread, draw the
+    exchange as a tree of in_response_to links.
+    """
     s = load_store(file)
     e = s.by_id.get(event_id)
+    if e is None and event_id in s.actors:
+        from timeline.directory import actor_page
+
+        sys.stdout.write("".join(line + "\n" for line in actor_page(s, event_id)))
+        return
     if e is None:
         import difflib
 
@@ -110,6 +181,11 @@ def show(
         return
     if fmt not in (None, "plain", "rich"):
         raise UsageError(f"--format: 'show' prints plain or json, not '{fmt}'")
+    if thread:
+        from timeline.thread import draw
+
+        sys.stdout.write("".join(line + "\n" for line in draw(s, e)))
+        return
     from timeline.render.detail import render_event
 
     sys.stdout.write(render_event(e, s, width=width or terminal_width()))
