@@ -11,6 +11,7 @@ def test_actors_lists_offices_and_counts(bundled, capsys):
     assert code == 0
     assert "kulubaev  Jeenbek Kulubaev  (2 events)" in out
     assert "    Minister of Foreign Affairs, Kyrgyzstan: 14 Oct 2020 – 22 Apr 2022" in out
+    assert "    President, Kyrgyzstan: from 28 Jan 2021" in out
 
 
 def test_sources_counts_sole_support(bundled, capsys):

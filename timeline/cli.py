@@ -65,7 +65,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="timeline")
     except TimelineError as e:
-        sys.stderr.write(f"timeline: error: {e.message}\n")
+        from timeline.render.text import clean
+
+        # Messages quote store text; keep them one line and free of terminal control codes.
+        sys.stderr.write(f"timeline: error: {clean(e.message)}\n")
         sys.exit(e.exit_code)
     except BrokenPipeError:
         _quiet_stdout()

@@ -11,15 +11,15 @@ from timeline.render.text import clean
 
 def actor_rows(store: Store) -> list[str]:
     """One block per actor: id, name, then offices with spans and the event count."""
+    from timeline.offices import tenure
+
     counts = Counter(a for e in store.events for a in e.actors)
     out = []
     for actor in store.actors.values():
         out.append(f"{actor.id}  {clean(actor.name)}  ({counts[actor.id]} events)")
         for role in actor.roles:
-            start = dates.display(role.start) if role.start else "?"
-            end = dates.display(role.end) if role.end else ("…" if role.start else "?")
             org = f", {clean(role.org)}" if role.org else ""
-            out.append(f"    {clean(role.title)}{org}: {start} – {end}")
+            out.append(f"    {clean(role.title)}{org}: {tenure(role)}")
     return out
 
 
