@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from timeline.commands import directory, listing
+from timeline.commands import check, directory, listing, stats, write
 from timeline.errors import TimelineError
 
 app = typer.Typer(
@@ -54,10 +54,18 @@ sources_app.callback(invoke_without_command=True)(directory.sources)
 # Commands, in the order --help lists them.
 app.command("list")(listing.list_)
 app.command("show")(listing.show)
+app.command("check")(check.check)
 actors_app.command("show")(directory.actors_show)
 app.add_typer(actors_app, name="actors")
 app.add_typer(sources_app, name="sources")
 app.command("tags")(directory.tags)
+app.command("stats")(stats.stats)
+app.command("init")(write.init)
+app.command("add")(write.add)
+actors_app.command("add")(write.actors_add)
+sources_app.command("add")(write.sources_add)
+app.command("import")(write.import_)
+app.command("edit")(write.edit)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -66,8 +66,14 @@ def terminal_width() -> int:
         return 80
 
 
-def choose_format(fmt: str | None) -> str:
-    """The --format asked for, or rich on a terminal and plain when piped."""
+_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".ics": "ics"}
+_EXTENSIONS |= {".csv": "csv", ".json": "json", ".txt": "plain"}
+
+
+def choose_format(fmt: str | None, output: str | None = None) -> str:
+    """The --format asked for; else the one --output's extension names; else rich on a terminal, plain piped."""
+    if fmt is None and output not in (None, "-"):
+        return _EXTENSIONS.get(Path(output).suffix.lower(), "plain")
     if fmt is None:
         return "rich" if sys.stdout.isatty() else "plain"
     if fmt not in RENDERERS:

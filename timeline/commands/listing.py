@@ -21,7 +21,7 @@ from timeline.commands.common import (
     typed_bound,
     warn,
 )
-from timeline.errors import TimelineError, UsageError
+from timeline.errors import TimelineError
 
 
 def list_(
@@ -108,7 +108,7 @@ def list_(
     from timeline import order, query
     from timeline.render import Context, get
 
-    fmt = choose_format(fmt if fmt is not None or output is None else "plain")
+    fmt = choose_format(fmt, output)
     f = query.Filter(
         actors=tuple(actor or ()),
         tags=tuple(tag or ()),
@@ -150,7 +150,17 @@ def show(
     thread: Annotated[
         bool, typer.Option("--thread", help="Draw the exchange the event belongs to: message, replies, their replies.")
     ] = False,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="plain (default) or json.")] = None,
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            help=f"plain (the full page, default), json (one object), or any list format: {', '.join(FORMATS)}.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+    ] = None,
     width: Annotated[Optional[int], typer.Option(min=20, help="Wrap text at this width.")] = None,
     file: FileOpt = None,
 ) -> None:
@@ -172,20 +182,26 @@ def show(
         close = difflib.get_close_matches(event_id, list(s.by_id), n=3, cutoff=0.5)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "see 'timeline list' for ids"
         raise TimelineError(f"{s.path}: no event with id '{event_id}'; {hint}")
+    w = width or terminal_width()
+    if thread:
+        from timeline.thread import draw
+
+        emit("".join(line + "\n" for line in draw(s, e)), width=w, output=output)
+        return
+    fmt = "plain" if fmt is None and output in (None, "-") else choose_format(fmt, output)
     if fmt == "json":
         import json
 
         from timeline.render.json import event_json
+        from timeline.render.text import json_escape
 
-        sys.stdout.write(json.dumps(event_json(e, s), ensure_ascii=False, indent=2) + "\n")
+        emit(json_escape(json.dumps(event_json(e, s), ensure_ascii=False, indent=2)) + "\n", width=w, output=output)
         return
-    if fmt not in (None, "plain", "rich"):
-        raise UsageError(f"--format: 'show' prints plain or json, not '{fmt}'")
-    if thread:
-        from timeline.thread import draw
+    if fmt in ("plain", "rich"):
+        from timeline.render.detail import render_event
 
-        sys.stdout.write("".join(line + "\n" for line in draw(s, e)))
+        emit(render_event(e, s, width=w), width=w, output=output)
         return
-    from timeline.render.detail import render_event
+    from timeline.render import Context, get
 
-    sys.stdout.write(render_event(e, s, width=width or terminal_width()))
+    emit(get(fmt)([e], Context(store=s, width=w, title=e.title)), width=w, output=output)

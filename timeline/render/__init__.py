@@ -19,6 +19,10 @@ RENDERERS: dict[str, str] = {
     "plain": "plain",
     "markdown": "markdown",
     "json": "json",
+    "csv": "csv",
+    "html": "html",
+    "ics": "ics",
+    "timelinejs": "timelinejs",
 }
 
 

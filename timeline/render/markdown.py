@@ -1,4 +1,8 @@
-"""Markdown (CommonMark): a report-ready document with headings by year and month."""
+"""Markdown (CommonMark): a report-ready document with headings by year and month.
+
+Store text is escaped so that it stays text: no emphasis, links, images, HTML, entities or
+block syntax can come out of a title or summary. Only http(s) addresses become links.
+"""
 
 from __future__ import annotations
 
@@ -6,76 +10,99 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from timeline import dates
 from timeline.model import Citation, Event
 from timeline.render import Context
-from timeline.render.text import actor_names, citation_url, clean, date_line, group, source_name
+from timeline.render.text import (
+    actor_labels,
+    citation_extra,
+    citation_url,
+    clean,
+    date_line,
+    event_title,
+    relations,
+    sections,
+    selection,
+    source_name,
+    web_url,
+)
 
-# Inline punctuation that CommonMark could read as markup, links, HTML or entities.
-_INLINE = re.compile(r"([\\`*_{}\[\]<>!|~&#])")
-_BLOCK_START = re.compile(r"^(\s*)(?:([-+=>])|(\d+)([.)]))")
+# Inline punctuation that CommonMark (or GitHub's dialect) could read as emphasis, code,
+# links, images, raw HTML, tables or strikethrough; others are left alone so the text reads.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~#])")
+# "&amp;" would become "&": escape an ampersand only where it starts something entity-like.
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# Markers that only mean something at the start of a line: lists, quotes, headings, breaks.
+_BLOCK_START = re.compile(r"^(?:([-+=>])|(\d+)([.)]))")
+# Characters kept as they are in a link destination; everything else is percent-encoded, so
+# the destination has no spaces, brackets or parentheses that could end it early.
+_URL_SAFE = ":/?#@!$&'*+,;=%~-._"
 
 
 def escape(text: str, *, block: bool = False) -> str:
-    """Store text as literal Markdown: no emphasis, links, HTML or block syntax can come through.
-
-    With `block`, the text starts a line, so list, quote and heading markers are escaped too.
-    """
-    text = _INLINE.sub(r"\\\1", clean(text))
+    """Store text as literal Markdown; with `block`, line-start markers are escaped too."""
+    text = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", clean(text)))
     if block:
-        text = _BLOCK_START.sub(_escape_marker, text)
+        # Leading spaces would make an indented code block; the marker check needs them gone.
+        text = _BLOCK_START.sub(_escape_marker, text.strip())
     return text
 
 
 def _escape_marker(m: re.Match) -> str:
-    if m.group(2):
-        return m.group(1) + "\\" + m.group(2)
-    return m.group(1) + m.group(3) + "\\" + m.group(4)
+    if m.group(1):
+        return "\\" + m.group(1)
+    return m.group(2) + "\\" + m.group(3)
 
 
 def link(label: str, url: str | None) -> str:
     """A link only for http(s) addresses; anything else (javascript:, data:) stays plain text."""
-    if url and re.match(r"^https?://", url, re.IGNORECASE):
-        safe = quote(clean(url), safe=":/?#[]@!$&'()*+,;=%~-._")
-        return f"[{escape(label)}](<{safe}>)"
-    return escape(label)
+    safe = web_url(url)
+    if safe is None:
+        return escape(label)
+    return f"[{escape(label)}]({quote(safe, safe=_URL_SAFE)})"
 
 
 def _citation(c: Citation, ctx: Context) -> str:
-    text = link(source_name(ctx.store, c.id), citation_url(c, ctx.store))
-    if c.published:
-        text += f", published {dates.display(c.published)}"
-    if c.note:
-        text += f" — {escape(c.note)}"
-    return text
+    return link(source_name(ctx.store, c.id), citation_url(c, ctx.store)) + escape(citation_extra(c))
+
+
+def _heading(ctx: Context, count: int) -> list[str]:
+    store = ctx.store
+    out = [f"# {escape(ctx.title or store.title or 'Timeline')}", ""]
+    if store.description and (ctx.title in (None, store.title)):
+        out += [escape(" ".join(store.description.split()), block=True), ""]
+    out += [f"*{escape(selection(count, ctx.filters))}*", ""]
+    return out
+
+
+def _event(e: Event, ctx: Context) -> list[str]:
+    out = [f"#### {escape(e.title)}", "", f"**{escape(date_line(e, ctx.store))}**", ""]
+    if e.summary:
+        out += [escape(e.summary, block=True), ""]
+    actors = actor_labels(e, ctx.store)
+    if actors:
+        out += ["Actors: " + ", ".join(escape(a) for a in actors), ""]
+    for label, ids in relations(e, ctx.store):
+        out += [f"{label}: " + "; ".join(escape(event_title(ctx.store, i)) for i in ids), ""]
+    note = ctx.notes.get(e.id)
+    if note:
+        out += [f"*Matched: {escape(note)}*", ""]
+    if e.sources:
+        out += ["Sources:", ""]
+        out += [f"{n}. {_citation(c, ctx)}" for n, c in enumerate(e.sources, start=1)]
+        out.append("")
+    return out
 
 
 def render(events: Sequence[Event], ctx: Context) -> str:
     """The timeline as a Markdown document."""
-    out: list[str] = [f"# {escape(ctx.title or 'Timeline')}", ""]
-    if ctx.filters:
-        out += [f"*Filters: {escape(ctx.filters)}*", ""]
-    year_seen = month_seen = None
-    for e in events:
-        year, month = group(e)
-        if year != year_seen:
-            out += [f"## {year}", ""]
-            year_seen, month_seen = year, None
-        if month and month != month_seen:
-            out += [f"### {month}", ""]
-        month_seen = month
-        out += [f"#### {escape(e.title)}", "", f"**{escape(date_line(e, ctx.store))}**", ""]
-        if e.summary:
-            out += [escape(e.summary, block=True), ""]
-        actors = actor_names(e, ctx.store)
-        if actors:
-            out += ["Actors: " + ", ".join(escape(a) for a in actors), ""]
-        if ctx.notes.get(e.id):
-            out += [f"Matched: {escape(ctx.notes[e.id])}", ""]
-        if e.sources:
-            out += ["Sources:", ""]
-            out += [f"{n}. {_citation(c, ctx)}" for n, c in enumerate(e.sources, start=1)]
-            out.append("")
+    out = _heading(ctx, len(events))
+    for year, months in sections(events):
+        out += [f"## {escape(year)}", ""]
+        for month, group in months:
+            if month:
+                out += [f"### {escape(month)}", ""]
+            for e in group:
+                out += _event(e, ctx)
     if not events:
         out += ["No events match.", ""]
     return "\n".join(out).rstrip("\n") + "\n"

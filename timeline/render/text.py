@@ -1,15 +1,19 @@
-"""Wording shared by every format: dates with their disputes, names, and safe text."""
+"""Wording shared by every format: dates with their disputes, names, addresses, and safe text."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from timeline import dates
-from timeline.model import Event, Store
+from timeline.model import Citation, Event, Store
 
-# C0 and C1 control characters, DEL, and Unicode bidi/format controls that can reorder or
-# hide text in a terminal; newlines and tabs are handled by the callers that allow them.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters, DEL, Unicode line/paragraph separators, and the bidi and
+# format controls that can reorder or hide text in a terminal. Newlines and tabs are kept
+# only when a caller asks for them (`newlines=True`).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# An address we are willing to make clickable: http(s), no spaces, quotes or angle brackets.
+_WEB = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
 
 
 def clean(text: str, *, newlines: bool = False) -> str:
@@ -20,9 +24,40 @@ def clean(text: str, *, newlines: bool = False) -> str:
     return text
 
 
+def json_escape(text: str) -> str:
+    """JSON text with every control and bidi character written as a \\uXXXX escape.
+
+    `json.dumps(..., ensure_ascii=False)` leaves DEL, C1 controls (U+009B is a CSI on some
+    terminals) and bidi overrides raw; escaped, the document means the same and prints safely.
+    """
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is a plain http(s) address; None for javascript:, data:, mailto: and the like."""
+    if url and _WEB.fullmatch(url) and not _CONTROL.search(url):
+        return url
+    return None
+
+
+def selection(count: int, filters: str) -> str:
+    """'12 events.' or '2 events. Filters: actor kulubaev.' — what a report is made of, cleaned."""
+    text = f"{count} {'event' if count == 1 else 'events'}."
+    return clean(f"{text} Filters: {filters}." if filters else text)
+
+
 def when(e: Event) -> str:
     """The event's date as people read it."""
     return dates.display(e.date)
+
+
+def exact(d: dates.EDate) -> bool:
+    """Is the date one known day, or a span of known days, with nothing hedged?"""
+    if d.members or d.time or d.uncertain or d.approximate:
+        return False
+    if d.is_interval:
+        return d.start is not None and d.end is not None and exact(d.start) and exact(d.end)
+    return d.precision == "day"
 
 
 def also_reported(e: Event, store: Store) -> str:
@@ -34,7 +69,7 @@ def also_reported(e: Event, store: Store) -> str:
     for cl in others:
         who = ", ".join(source_name(store, s) for s in cl.sources)
         parts.append(f"{dates.display(cl.date)} ({who})" if who else dates.display(cl.date))
-    return "also reported " + "; ".join(parts) if parts else ""
+    return clean("also reported " + "; ".join(parts)) if parts else ""
 
 
 def source_name(store: Store, sid: str) -> str:
@@ -51,11 +86,17 @@ def actor_names(e: Event, store: Store) -> list[str]:
     return [actor_name(store, a) for a in e.actors]
 
 
+def actor_labels(e: Event, store: Store) -> list[str]:
+    """Actors with the office the event names for them: 'Jeenbek Kulubaev (foreign minister)'."""
+    offices = dict(e.offices)
+    return [f"{actor_name(store, a)} ({clean(offices[a])})" if a in offices else actor_name(store, a) for a in e.actors]
+
+
 def source_names(e: Event, store: Store) -> list[str]:
     return [source_name(store, c.id) for c in e.sources]
 
 
-def citation_url(e_source, store: Store) -> str | None:
+def citation_url(e_source: Citation, store: Store) -> str | None:
     """The article's own address if the event gives one, else the source's."""
     if e_source.url:
         return e_source.url
@@ -63,22 +104,64 @@ def citation_url(e_source, store: Store) -> str | None:
     return source.url if source else None
 
 
+def citation_extra(c: Citation) -> str:
+    """', published 10 Feb 2024 — note' for a citation, already cleaned; '' when there is neither."""
+    text = f", published {dates.display(c.published)}" if c.published else ""
+    if c.note:
+        text += f" — {clean(c.note)}"
+    return text
+
+
+def event_title(store: Store, eid: str) -> str:
+    """'9 Feb 2024, Title' for a related event, or its bare id when the store lacks it."""
+    other = store.by_id.get(eid)
+    return f"{dates.display(other.date)}, {clean(other.title)}" if other else eid
+
+
+def relations(e: Event, store: Store) -> list[tuple[str, tuple[str, ...]]]:
+    """(label, event ids) for each kind of link the event has, in reading order; empty kinds left out."""
+    responses = tuple(x.id for x in store.events if e.id in x.in_response_to)
+    links = [("Responds to", e.in_response_to), ("After", e.after), ("Before", e.before), ("Responses", responses)]
+    return [(label, ids) for label, ids in links if ids]
+
+
 _MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def month_name(month: int) -> str:
+    return _MONTHS[month - 1]
 
 
 def group(e: Event) -> tuple[str, str]:
-    """(year heading, month heading) for an event, from its own bounds."""
-    lo, hi = e.date.earliest, e.date.latest
-    if lo.year <= 1 or hi.year >= 9999:
-        return "Open-ended dates", ""
-    year = str(lo.year) if lo.year == hi.year else f"{lo.year}–{hi.year}"
-    if (lo.year, lo.month) == (hi.year, hi.month):
-        return year, f"{_MONTHS[lo.month - 1]} {lo.year}"
+    """(year heading, month heading) for an event: where it began, as far as the store knows."""
+    d = e.date
+    if d.is_interval:
+        if d.start is None:
+            return "Start not known", ""
+        d = d.start  # a span is filed under the month it began in; its date line shows the rest
+    lo, hi = d.earliest, d.latest
     if lo.year != hi.year:
-        return year, ""
-    return year, "Across several months" if e.date.is_interval else "Month not known"
+        return f"{lo.year}–{hi.year}", ""
+    year = str(lo.year)
+    if lo.month == hi.month:
+        return year, f"{_MONTHS[lo.month - 1]} {year}"
+    return year, "Date disputed between months" if d.members else "Month not known"
+
+
+def sections(events: Sequence[Event]) -> list[tuple[str, list[tuple[str, list[Event]]]]]:
+    """Events under year and month headings, each heading once, in the order headings first occur.
+
+    Events keep their order inside a heading; a coarse date that sorts between two days of one
+    month is filed with its own heading instead of splitting that month in two.
+    """
+    years: dict[str, dict[str, list[Event]]] = {}
+    for e in events:
+        year, month = group(e)
+        years.setdefault(year, {}).setdefault(month, []).append(e)
+    return [(year, list(months.items())) for year, months in years.items()]
 
 
 def date_line(e: Event, store: Store) -> str:

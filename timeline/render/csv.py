@@ -1,0 +1,96 @@
+"""CSV (RFC 4180): one row per event, lists joined by ';', formula-looking cells neutralised.
+
+`actors`, `sources`, `tags` and the relation columns hold ids, as `timeline import` reads
+them; `actor_names`, `source_names`, `urls` and the date columns are there for readers.
+
+Spreadsheets run a cell that starts with '=', '+', '-' or '@' (and some also after a tab or
+carriage return) as a formula. Following OWASP's advice on CSV injection, such a cell gets a
+leading apostrophe, which spreadsheets show as text and do not evaluate. Control codes are
+replaced as in every other format, so the file is also safe to print on a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+
+from timeline.model import Event, Store
+from timeline.render import Context
+from timeline.render.text import actor_name, citation_url, clean, date_line, source_name
+
+COLUMNS = (
+    "id",
+    "date",
+    "display",
+    "earliest",
+    "latest",
+    "precision",
+    "uncertain",
+    "approximate",
+    "disputed",
+    "title",
+    "summary",
+    "type",
+    "actors",
+    "actor_names",
+    "tags",
+    "sources",
+    "source_names",
+    "urls",
+    "in_response_to",
+    "after",
+    "before",
+)
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """Prefix an apostrophe to a cell a spreadsheet would read as a formula (leading spaces too)."""
+    if cell.startswith(_TRIGGERS) or cell.lstrip(" ").startswith(_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
+def _bound(d: date, unbounded: date) -> str:
+    return "" if d == unbounded else d.isoformat()
+
+
+def row(e: Event, store: Store) -> list[str]:
+    """One event as the cells of COLUMNS, before neutralising."""
+    urls = [citation_url(c, store) or "" for c in e.sources]
+    return [
+        e.id,
+        e.date.text,
+        date_line(e, store),
+        _bound(e.date.earliest, date.min),
+        _bound(e.date.latest, date.max),
+        e.date.precision,
+        str(e.date.uncertain).lower(),
+        str(e.date.approximate).lower(),
+        str(e.disputed).lower(),
+        e.title,
+        e.summary,
+        e.type or "",
+        ";".join(e.actors),
+        ";".join(actor_name(store, a) for a in e.actors),
+        ";".join(e.tags),
+        ";".join(e.source_ids),
+        ";".join(source_name(store, c.id) for c in e.sources),
+        ";".join(urls),
+        ";".join(e.in_response_to),
+        ";".join(e.after),
+        ";".join(e.before),
+    ]
+
+
+def render(events: Sequence[Event], ctx: Context) -> str:
+    """A header row, then one row per event; CRLF line ends as RFC 4180 asks."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for e in events:
+        # Newlines inside a quoted cell are legal CSV; every other control code is not data.
+        writer.writerow(neutralise(clean(cell, newlines=True)) for cell in row(e, ctx.store))
+    return buffer.getvalue()

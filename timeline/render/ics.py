@@ -1,0 +1,119 @@
+"""iCalendar (RFC 5545) through the `icalendar` library: one all-day VEVENT per event.
+
+How a date becomes calendar days:
+
+- a known day is a one-day all-day event (DTSTART;VALUE=DATE, DTEND the next day, exclusive);
+- a span of days covers those days;
+- anything coarser or hedged (a month, a year, "Feb 2024 (day unknown)", "9 Feb 2024?",
+  "c. 2024", a disputed date with no preferred claim) covers every day it could be, from its
+  earliest to its latest possible day, and its SUMMARY starts with the honest wording in
+  brackets, e.g. "[Feb 2024] Japarov tells…", so a month-long bar is never mistaken for a
+  month-long event;
+- a span with an open or unknown end covers only the end that is known, with the wording
+  ("[from Jun 2024] …") saying the rest;
+- a time of day is kept in the bracketed wording; the event stays all-day.
+
+UIDs are the event id plus a fixed domain, so re-importing updates events instead of
+duplicating them. DTSTAMP is $SOURCE_DATE_EPOCH when set (reproducible files), else now.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from timeline import dates
+from timeline.model import Event, Store
+from timeline.render import Context
+from timeline.render.text import (
+    actor_labels,
+    citation_extra,
+    citation_url,
+    clean,
+    date_line,
+    exact,
+    source_name,
+    web_url,
+)
+
+UID_DOMAIN = "timeline.invalid"
+
+
+def days(d: dates.EDate) -> tuple[date, date]:
+    """(first day, last day) the calendar shows for a date; open ends fall back to the known end."""
+    if d.is_interval and (d.start is None or d.end is None):
+        known = d.start or d.end
+        assert known is not None  # parse() refuses an interval with no known end
+        return known.earliest, known.latest
+    return d.earliest, d.latest
+
+
+def summary(e: Event) -> str:
+    """The title, prefixed by the honest date wherever the calendar's days alone would overstate it."""
+    title = clean(e.title)
+    if exact(e.date):
+        return title
+    return f"[{clean(dates.display(e.date))}] {title}"
+
+
+def description(e: Event, store: Store) -> str:
+    """Plain text: date wording, summary, actors, numbered sources with addresses, id."""
+    parts = [f"Date: {date_line(e, store)}"]
+    if e.summary:
+        parts += ["", clean(e.summary)]
+    actors = actor_labels(e, store)
+    if actors:
+        parts += ["", "Actors: " + ", ".join(actors)]
+    if e.sources:
+        parts += ["", "Sources:"]
+        for n, c in enumerate(e.sources, start=1):
+            url = web_url(citation_url(c, store))
+            parts.append(f"{n}. {source_name(store, c.id)}{citation_extra(c)}" + (f" <{url}>" if url else ""))
+    parts += ["", f"id: {e.id}"]
+    return "\n".join(parts)
+
+
+def _stamp() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _vevent(e: Event, store: Store, stamp: datetime) -> Any:
+    from icalendar import Event as VEvent
+
+    first, last = days(e.date)
+    ev = VEvent()
+    ev.add("uid", f"{e.id}@{UID_DOMAIN}")
+    ev.add("dtstamp", stamp)
+    ev.add("dtstart", first)
+    ev.add("dtend", last + timedelta(days=1))
+    ev.add("summary", summary(e))
+    ev.add("description", description(e, store))
+    # A record of the past: never shown as busy time.
+    ev.add("transp", "TRANSPARENT")
+    categories = list(dict.fromkeys(clean(x) for x in (e.type, *e.tags) if x))
+    if categories:
+        ev.add("categories", categories)
+    urls = [u for u in (web_url(citation_url(c, store)) for c in e.sources) if u]
+    if urls:
+        ev.add("url", urls[0])
+    return ev
+
+
+def render(events: Sequence[Event], ctx: Context) -> str:
+    """A VCALENDAR with one VEVENT per event, CRLF line ends and folded lines, as RFC 5545 asks."""
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("prodid", "-//timeline//timeline list --format ics//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", clean(ctx.title or ctx.store.title or "Timeline"))
+    stamp = _stamp()
+    for e in events:
+        cal.add_component(_vevent(e, ctx.store, stamp))
+    return cal.to_ical().decode("utf-8")

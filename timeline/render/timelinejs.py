@@ -1,0 +1,110 @@
+"""TimelineJS3 JSON: a title slide and one slide per event, using only the format's documented fields.
+
+TimelineJS treats `text.headline` and `text.text` as HTML, so store text is HTML-escaped
+there and only http(s) addresses become links; autolinking is turned off so no other text
+turns into a link. Dates give only the parts the store knows (a month-precision event has
+no `day`), and `display_date` carries our own wording, disputes included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from timeline import dates
+from timeline.model import Event, Store
+from timeline.render import Context
+from timeline.render.text import (
+    actor_labels,
+    citation_extra,
+    citation_url,
+    clean,
+    date_line,
+    json_escape,
+    selection,
+    source_name,
+    web_url,
+)
+
+
+def _h(text: str) -> str:
+    return escape(clean(text), quote=True)
+
+
+def date_parts(d: dates.EDate, side: str) -> dict[str, int]:
+    """TimelineJS date object for one (non-interval) date: its earliest or latest day, at its precision."""
+    bound = d.earliest if side == "earliest" else d.latest
+    parts = {"year": bound.year}
+    if d.precision in ("month", "day"):
+        parts["month"] = bound.month
+    if d.precision == "day":
+        parts["day"] = bound.day
+    return parts
+
+
+def _ends(d: dates.EDate) -> tuple[dates.EDate | None, dates.EDate | None]:
+    if d.is_interval:
+        return d.start, d.end
+    if d.members:
+        return d.members[0], d.members[-1]
+    return d, d
+
+
+def slide_dates(d: dates.EDate) -> dict[str, Any]:
+    """`start_date` and, when it differs, `end_date`; an open start begins at the known end."""
+    first, last = _ends(d)
+    if first is None:
+        assert last is not None  # parse() refuses an interval with no known end
+        return {"start_date": date_parts(last, "earliest")}
+    out: dict[str, Any] = {"start_date": date_parts(first, "earliest")}
+    if last is not None:
+        end = date_parts(last, "latest")
+        if end != out["start_date"]:
+            out["end_date"] = end
+    return out
+
+
+def _text(e: Event, store: Store) -> str:
+    html = [f"<p>{_h(e.summary)}</p>"] if e.summary else []
+    actors = actor_labels(e, store)
+    if actors:
+        html.append(f"<p>Actors: {_h(', '.join(actors))}</p>")
+    if e.sources:
+        items = []
+        for c in e.sources:
+            name = _h(source_name(store, c.id))
+            url = web_url(citation_url(c, store))
+            if url:
+                name = f'<a href="{escape(url, quote=True)}">{name}</a>'
+            items.append(f"<li>{name}{_h(citation_extra(c))}</li>")
+        html.append(f"<p>Sources:</p><ol>{''.join(items)}</ol>")
+    return "".join(html)
+
+
+def slide(e: Event, store: Store) -> dict[str, Any]:
+    """One event as a TimelineJS slide."""
+    out = slide_dates(e.date)
+    out["display_date"] = _h(date_line(e, store))
+    out["text"] = {"headline": _h(e.title), "text": _text(e, store)}
+    if e.type:
+        out["group"] = _h(e.type)
+    out["unique_id"] = e.id
+    out["autolink"] = False
+    return out
+
+
+def render(events: Sequence[Event], ctx: Context) -> str:
+    """The TimelineJS3 document as indented JSON."""
+    store = ctx.store
+    intro = []
+    if store.description and ctx.title in (None, store.title):
+        intro.append(f"<p>{_h(' '.join(store.description.split()))}</p>")
+    intro.append(f"<p>{_h(selection(len(events), ctx.filters))}</p>")
+    doc = {
+        "title": {"text": {"headline": _h(ctx.title or store.title or "Timeline"), "text": "".join(intro)}},
+        "events": [slide(e, store) for e in events],
+        "scale": "human",
+    }
+    return json_escape(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
