@@ -85,23 +85,50 @@ def _clauses(f: Filter) -> list[terms.Term | terms.Any]:
         if values:
             parts = tuple(terms.Term(field, v, token=f"--{field} {v}") for v in values)
             flag_terms.append(parts[0] if len(parts) == 1 else terms.Any(parts))
-    if f.since:
-        flag_terms.append(terms.Term("since", f.since.isoformat(), token="--since"))
-    if f.until:
-        flag_terms.append(terms.Term("until", f.until.isoformat(), token="--until"))
-    return flag_terms + terms.group(terms.parse(f.query))
+    clauses = flag_terms + terms.group(terms.parse(f.query))
+    # since/until (flags and terms) make one window: a date that may fall after the start and
+    # may fall before the end (9 or 11 Feb, against 10 Feb) need not fall inside it.
+    bounds = [c for c in clauses if isinstance(c, terms.Term) and c.field in ("since", "until") and not c.negated]
+    if not (bounds or f.since or f.until):
+        return clauses
+    lo, hi = f.since, f.until
+    for t in bounds:
+        d = _typed(t)
+        if t.field == "since":
+            lo = d.earliest if lo is None else max(lo, d.earliest)
+        else:
+            hi = d.latest if hi is None else min(hi, d.latest)
+    window = _Window(lo, hi)
+    return [window, *(c for c in clauses if c not in bounds)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    since: date | None
+    until: date | None
+
+
+def _typed(t: terms.Term):
+    from timeline import dates
+
+    try:
+        return dates.parse_typed(t.value, today=date.today())
+    except dates.DateError as e:
+        raise UsageError(f"{t.token or t.value}: {e}") from None
 
 
 def _needs_placement(clauses) -> bool:
     def walk(c) -> bool:
         if isinstance(c, terms.Any):
             return any(walk(p) for p in c.parts)
-        return c.field in ("after", "before", "between")
+        return isinstance(c, terms.Term) and c.field in ("after", "before", "between")
 
     return any(walk(c) for c in clauses)
 
 
 def _compile(store: Store, clause, placement) -> Test:
+    if isinstance(clause, _Window):
+        return _window_test(clause.since, clause.until, "date")
     if isinstance(clause, terms.Any):
         tests = [_compile(store, p, placement) for p in clause.parts]
 
@@ -186,20 +213,22 @@ def _actor_hint(store: Store, wanted: str) -> str:
 
 
 def _date_test(t: terms.Term) -> Test:
-    from timeline import dates
-
-    try:
-        d = dates.parse_typed(t.value, today=date.today())
-    except dates.DateError as e:
-        raise UsageError(f"{t.token or t.value}: {e}") from None
+    d = _typed(t)
     lo = d.earliest if t.field in ("since", "date") else None
     hi = d.latest if t.field in ("until", "date") else None
+    return _window_test(lo, hi, t.field)
+
+
+def _window_test(lo: date | None, hi: date | None, label: str) -> Test:
+    from timeline import dates
+
+    span = " – ".join(x.isoformat() if x else "…" for x in (lo, hi))
 
     def test(e: Event) -> tuple[int, str]:
         if dates.within(e.date, lo, hi):
             return YES, ""
         if dates.overlaps(e.date, lo, hi):
-            return MAYBE, f"possibly {t.field} {dates.display(d)}: dated {dates.display(e.date)}"
+            return MAYBE, f"dated {dates.display(e.date)}, which may fall outside {span}"
         return NO, ""
 
     return test
