@@ -49,7 +49,12 @@ class Placement:
 
 
 def place(store: Store) -> Placement:
-    """Propagate bounds along the relations of the whole store (Kahn's algorithm)."""
+    """Propagate bounds along the relations of the whole store (Kahn's algorithm).
+
+    Relations inside a cycle cannot all hold, so they are left out of the propagation and
+    the events on the cycle are reported; events merely downstream of a cycle still get
+    placed after it.
+    """
     rels = [r for r in relations(store.events) if r.earlier in store.by_id and r.later in store.by_id]
     earliest = {e.id: e.date.earliest for e in store.events}
     latest = {e.id: e.date.latest for e in store.events}
@@ -57,9 +62,21 @@ def place(store: Store) -> Placement:
     if not rels:
         return Placement(earliest, latest, depth, ())
     succ: dict[str, list[str]] = {}
+    for r in rels:
+        succ.setdefault(r.earlier, []).append(r.later)
+    component = _components(list(earliest), succ)
+    size: dict[int, int] = {}
+    for n in component.values():
+        size[n] = size.get(n, 0) + 1
+    looped = {r.earlier for r in rels if r.earlier == r.later}
+    cyclic = tuple(eid for eid in earliest if size[component[eid]] > 1 or eid in looped)
+
+    succ = {}
     pred: dict[str, list[str]] = {}
     indeg = dict.fromkeys(earliest, 0)
     for r in rels:
+        if component[r.earlier] == component[r.later]:
+            continue
         succ.setdefault(r.earlier, []).append(r.later)
         pred.setdefault(r.later, []).append(r.earlier)
         indeg[r.later] += 1
@@ -79,8 +96,49 @@ def place(store: Store) -> Placement:
         for prev in pred.get(eid, ()):
             if latest[eid] < latest[prev]:
                 latest[prev] = latest[eid]
-    cyclic = tuple(eid for eid, n in indeg.items() if n > 0)
     return Placement(earliest, latest, depth, cyclic)
+
+
+def _components(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
+    """Strongly connected components (Tarjan's algorithm, iterative): node -> component number."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    counter = components = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = succ.get(node, [])
+            if i < len(children):
+                work.append((node, i + 1))
+                child = children[i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = components
+                    if member == node:
+                        break
+                components += 1
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return component
 
 
 def sort_events(store: Store, events: Sequence[Event], placement: Placement | None = None) -> list[Event]:
@@ -104,8 +162,11 @@ def contradictions(store: Store, placement: Placement | None = None) -> list[tup
             )
             out.append((store.by_id[r.owner], message))
     p = placement or place(store)
-    for eid in p.cyclic:
-        out.append((store.by_id[eid], f"event '{eid}' is in a cycle of after/before/in_response_to; break the cycle"))
+    if p.cyclic:
+        first = min((store.by_id[eid] for eid in p.cyclic), key=lambda e: e.index)
+        names = ", ".join(f"'{eid}'" for eid in p.cyclic[:5]) + (", …" if len(p.cyclic) > 5 else "")
+        message = f"events {names} form a cycle of after/before/in_response_to links; break one link"
+        out.append((first, message))
     return out
 
 
