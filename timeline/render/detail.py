@@ -56,7 +56,7 @@ def render_event(e: Event, store: Store, *, width: int = 80) -> str:
         cited = dict(e.offices)
         for aid in e.actors:
             roles = roles_on(store, aid, e)
-            line = f"- {actor_name(store, aid)} ({aid})"
+            line = f"- {actor_name(store, aid)} ({clean(aid)})"
             if aid in cited:
                 line += f", as {clean(cited[aid])}"
             if roles:
@@ -81,10 +81,13 @@ def render_event(e: Event, store: Store, *, width: int = 80) -> str:
             out += ["", f"{label}:"]
             for ref in ids:
                 other = store.by_id.get(ref)
-                text = f"- {ref}: {dates.display(other.date)}, {clean(other.title)}" if other else f"- {ref}"
+                text = f"- {clean(ref)}"
+                if other:
+                    text += f": {dates.display(other.date)}, {clean(other.title)}"
                 out += _wrap(text, width, "  ", "    ")
     return "\n".join(out) + "\n"
 
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False) or [""]
+    lines = textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
+    return lines or [""]

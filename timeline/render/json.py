@@ -11,7 +11,6 @@ from timeline.model import Event, Store
 from timeline.render import Context
 
 
-
 def event_json(e: Event, store: Store) -> dict[str, Any]:
     """One event as a JSON-ready dict; key order is part of the schema."""
     d = dates.to_json(e.date)
