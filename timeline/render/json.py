@@ -9,6 +9,7 @@ from typing import Any
 from timeline import dates
 from timeline.model import Event, Store
 from timeline.render import Context
+from timeline.render.text import json_escape
 
 
 def event_json(e: Event, store: Store) -> dict[str, Any]:
@@ -51,4 +52,5 @@ def event_json(e: Event, store: Store) -> dict[str, Any]:
 
 def render(events: Sequence[Event], ctx: Context) -> str:
     """A JSON array, one object per event, in timeline order."""
-    return json.dumps([event_json(e, ctx.store) for e in events], ensure_ascii=False, indent=2) + "\n"
+    # json.dumps leaves DEL, C1 and bidi controls raw; escaping them keeps the same data.
+    return json_escape(json.dumps([event_json(e, ctx.store) for e in events], ensure_ascii=False, indent=2)) + "\n"
