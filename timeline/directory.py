@@ -16,7 +16,7 @@ def actor_rows(store: Store) -> list[str]:
     counts = Counter(a for e in store.events for a in e.actors)
     out = []
     for actor in store.actors.values():
-        out.append(f"{actor.id}  {clean(actor.name)}  ({counts[actor.id]} events)")
+        out.append(f"{actor.id}  {clean(actor.name)}  ({_events(counts[actor.id])})")
         for role in actor.roles:
             org = f", {clean(role.org)}" if role.org else ""
             out.append(f"    {clean(role.title)}{org}: {tenure(role)}")
@@ -30,8 +30,12 @@ def source_rows(store: Store) -> list[str]:
     out = []
     for source in store.sources.values():
         kind = f" [{clean(source.kind)}]" if source.kind else ""
-        out.append(f"{source.id}  {clean(source.name)}{kind}  {cited[source.id]} events, {alone[source.id]} alone")
+        out.append(f"{source.id}  {clean(source.name)}{kind}  {_events(cited[source.id])}, {alone[source.id]} alone")
     return out
+
+
+def _events(n: int) -> str:
+    return "1 event" if n == 1 else f"{n} events"
 
 
 def tag_rows(store: Store) -> list[str]:
