@@ -77,7 +77,7 @@ def read_text(path: Path) -> str:
     # but it carries no meaning in UTF-8, so it is dropped rather than reported.
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():
         raise StoreError(f"{name}: the file is empty; add [[events]] tables, or remove it and run 'timeline init'")
     nul = text.find("\0")
     if nul >= 0:

@@ -10,6 +10,8 @@ import typer
 from timeline.commands.common import (
     FORMATS,
     FileOpt,
+    OutputOpt,
+    WidthOpt,
     choose_format,
     complete_actors,
     complete_ids,
@@ -17,6 +19,7 @@ from timeline.commands.common import (
     complete_tags,
     emit,
     load_store,
+    store_path,
     terminal_width,
     typed_bound,
     warn,
@@ -78,10 +81,8 @@ def list_(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
-    ] = None,
-    width: Annotated[Optional[int], typer.Option(min=20, help="Wrap text at this width.")] = None,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
     title: Annotated[Optional[str], typer.Option(help="Title for document formats (default: the store's).")] = None,
     file: FileOpt = None,
 ) -> None:
@@ -120,10 +121,13 @@ def list_(
         strict=strict,
         query=tuple(terms or ()),
     )
-    s = load_store(file)
-    placement = order.place(s)
-    for e, message in order.contradictions(s, placement)[:1]:
-        warn(f"{s.path}:{e.line}: {message} (see 'timeline check')")
+    from timeline import index
+
+    # From the cache's index when it is fresh (only the events the filter may keep are built),
+    # else a full load, which refreshes the cache.
+    s, placement, first = index.prepare(store_path(file), f, lambda: load_store(file))
+    for line, message in first:
+        warn(f"{s.path}:{line}: {message} (see 'timeline check')")
     matches = {m.event.id: m for m in query.match(s, f)}
     ordered = order.sort_events(s, [m.event for m in matches.values()], placement)
     events = query.limit(ordered, limit, reverse=reverse)
@@ -158,10 +162,8 @@ def show(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
-    ] = None,
-    width: Annotated[Optional[int], typer.Option(min=20, help="Wrap text at this width.")] = None,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
     file: FileOpt = None,
 ) -> None:
     """Show one event in full: every date claim, actor with offices, source with address, and links.
