@@ -11,9 +11,7 @@ process's peak resident set. Stores come from the synthetic generator (gen_event
 A "cold" run follows an edit of the store's opening comment, so the cache holds another text
 and everything is parsed again; a "warm" run finds the cache fresh.
 
-Rows marked "via index" run the CLI through benchmarks/list_with_index.py: the `list`
-command with the change proposed for timeline/commands/listing.py, answering from
-timeline.index. Scenarios whose inputs are missing are skipped with a note.
+Scenarios whose inputs are missing are skipped with a note.
 """
 
 from __future__ import annotations
@@ -152,9 +150,6 @@ class Bench:
     def cli(self, *args: str) -> list[str]:
         return [PY, "-m", "timeline", *args]
 
-    def indexed(self, *args: str) -> list[str]:
-        return [PY, str(HERE / "list_with_index.py"), *args]
-
     def typer_app(self) -> Job:
         return Job([PY, str(HERE / "typer_min.py")])
 
@@ -178,45 +173,33 @@ class Bench:
             self.row("S1", f"{label}, bundled store", job, "of `python -c pass`", job.seconds / bare.seconds)
 
     def query_scenarios(self, n: int, scenario: str, cold_goal: str, warm_goal: str) -> None:
-        """Cold and warm runs of one filtered query on an n-event store, as `list` is and via the index."""
+        """Cold and warm runs of one filtered query on an n-event store."""
         store = self.store(n)
         if store is None:
             return
         big = n >= 1_000_000
         args = ["list", "--file", str(store), *QUERY]
         label, shown = f"{n:,} events", f"`timeline list {' '.join(QUERY)}`"
-        ways = [("via index", self.indexed(*args))] + ([] if big else [("as `list` is now", self.cli(*args))])
-        if big:
-            self.notes.append(f"{label}: `list` as it is now is not timed (it loads the whole store on every run)")
-
+        cmd = self.cli(*args)
         typer_app, parse = self.typer_app(), Job([PY, str(HERE / "parse_only.py"), str(store)])
-        colds = [Job(cmd, before=self.changed(store)) for _, cmd in ways]
-        self.measure([typer_app, parse, *colds], runs=1 if big else None, warmup=not big)
+        cold = Job(cmd, before=self.changed(store))
+        self.measure([typer_app, parse, cold], runs=1 if big else None, warmup=not big)
         base = typer_app.seconds + parse.seconds
         self.row(scenario, f"{label}: bare tomli parse of the file (baseline)", parse)
-        for (how, _), cold in zip(ways, colds, strict=True):
-            self.row(
-                scenario, f"{label}, cold, {how}: {shown}", cold, "of typer app + parse", cold.seconds / base, cold_goal
-            )
-            if n == 100_000:
-                self.memory_row("S5", f"{label}, cold, {how}: peak memory", cold, parse, "≤ 1.5×")
-
+        self.row(scenario, f"{label}, cold: {shown}", cold, "of typer app + parse", cold.seconds / base, cold_goal)
+        if n == 100_000:
+            self.memory_row("S5", f"{label}, cold: peak memory", cold, parse, "≤ 1.5×")
         if not big:
-            expected = output(self.cli(*args), env={**self.env, "TIMELINE_NO_CACHE": "1"}, cwd=self.work)
-            for how, cmd in ways:
-                if output(cmd, env=self.env, cwd=self.work) != expected:
-                    self.notes.append(f"{label}, {how}: the answer differed from the one with the cache off")
-        typer_app = self.typer_app()
-        warms = [Job(cmd) for _, cmd in ways]
-        self.measure([typer_app, *warms])
-        for (how, _), warm in zip(ways, warms, strict=True):
-            self.row(
-                scenario, f"{label}, warm, {how}", warm, "of typer app", warm.seconds / typer_app.seconds, warm_goal
-            )
-            if n == 100_000:
-                self.memory_row("S5", f"{label}, warm, {how}: peak memory", warm, parse)
-            if big:
-                self.memory_row(scenario, f"{label}, warm, {how}: peak memory", warm, None, "≤ 200 MiB", limit=200)
+            expected = output(cmd, env={**self.env, "TIMELINE_NO_CACHE": "1"}, cwd=self.work)
+            if output(cmd, env=self.env, cwd=self.work) != expected:
+                self.notes.append(f"{label}: the answer differed from the one with the cache off")
+        typer_app, warm = self.typer_app(), Job(cmd)
+        self.measure([typer_app, warm])
+        self.row(scenario, f"{label}, warm", warm, "of typer app", warm.seconds / typer_app.seconds, warm_goal)
+        if n == 100_000:
+            self.memory_row("S5", f"{label}, warm: peak memory", warm, parse)
+        if big:
+            self.memory_row(scenario, f"{label}, warm: peak memory", warm, None, "≤ 200 MiB", limit=200)
 
     def parsers(self, n: int) -> None:
         """The TOML parser choice: PyPI's compiled tomli against the standard library's tomllib."""
@@ -236,7 +219,7 @@ class Bench:
             return
         tag, since, until = "tag7", "2020-01-01", "2020-12-31"
         ours = ["list", "--file", str(store), "--tag", tag, "--since", since, "--until", until, "--format", "plain"]
-        jobs = {"index": Job(self.indexed(*ours)), "now": Job(self.cli(*ours))}
+        jobs = {"timeline": Job(self.cli(*ours))}
         convert = self.args.generator.parent
         jrnl = self.args.jrnl or shutil.which("jrnl")
         if jrnl and (convert / "to_jrnl.py").exists():
@@ -266,22 +249,15 @@ class Bench:
         else:
             self.notes.append("hledger not found (pass --hledger PATH): S6 without hledger")
         self.measure(list(jobs.values()))
-        mine = jobs["index"]
-        self.row("S6", f"{n:,} events: `timeline list --tag {tag} --since … --until …`, warm, via index", mine)
-        self.row(
-            "S6",
-            f"{n:,} events: the same, warm, as `list` is now",
-            jobs["now"],
-            "of via index",
-            jobs["now"].seconds / mine.seconds,
-        )
+        mine = jobs["timeline"]
+        self.row("S6", f"{n:,} events: `timeline list --tag {tag} --since … --until …`, warm", mine)
         if "jrnl" in jobs:
             t = jobs["jrnl"]
             self.row(
                 "S6",
                 f"{n:,} entries: `jrnl -from {since} -to {until} @{tag}`",
                 t,
-                "(timeline via index ÷ jrnl)",
+                "(timeline ÷ jrnl)",
                 mine.seconds / t.seconds,
                 "≤ 1×",
             )
@@ -291,7 +267,7 @@ class Bench:
                 "S6",
                 f"{n:,} transactions: `hledger register expenses:{tag} -b … -e …`",
                 t,
-                "(timeline via index ÷ hledger)",
+                "(timeline ÷ hledger)",
                 mine.seconds / t.seconds,
             )
 
