@@ -417,3 +417,32 @@ def test_printable_escapes_only_what_is_unsafe():
     """printable() keeps letters and accents and escapes controls, bidi marks and line separators."""
     assert schema.printable("Müller – ok") == "Müller – ok"
     assert schema.printable("a\nb\tc\x1b\u2028\u202e\x85") == "a\\nb\\tc\\x1b\\u2028\\u202e\\x85"
+
+
+ENTRY_LINES = [
+    ("headers", BASE, {"kulubaev": 4}, {"tass": 8}),
+    (
+        "sub-table-first-quoted-spaced",
+        '[[actors.a.roles]]\ntitle = "T"\n\n[actors.a]\nname = "A"\n\n[ sources . "s.1" ]\nname = "S"\n',
+        {"a": 1},
+        {"s.1": 7},
+    ),
+    ("inline-and-dotted", '[actors]\na = { name = "A" }\n\n[sources]\ns.name = "S"\n', {"a": 2}, {"s": 5}),
+    (
+        "header-inside-a-string",
+        '[store]\ndescription = """\n[actors.a]\n[sources.s]\n"""\n\n[actors.a]\nname = "A"\n[sources.s]\nname = "S"\n',
+        {"a": 7},
+        {"s": 9},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "actors", "sources"), [c[1:] for c in ENTRY_LINES], ids=[c[0] for c in ENTRY_LINES])
+def test_actors_and_sources_know_their_line(text, actors, sources):
+    """Each actor and source carries the line its table starts on, however it is written."""
+    import tomli
+
+    store, problems = schema.build(tomli.loads(text), "events.toml", text)
+    assert problems == []
+    assert {a.id: a.line for a in store.actors.values()} == actors
+    assert {s.id: s.line for s in store.sources.values()} == sources

@@ -1,22 +1,19 @@
 """The rules `timeline check` adds to the schema's: each takes the built store, yields Problems.
 
 Every function here is pure. Lines come from the store text through `Where`, which only scans
-the text when a rule has something to report.
+the text when a rule has something to report. The look-alike search is in `timeline.check_similar`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
 from typing import Any
 
-from timeline.check import RULES
+from timeline.check_select import RULES
+from timeline.check_similar import fold, look_alikes
 from timeline.locate import Locator
 from timeline.model import Event, Problem, Role, Store
-
-SIMILAR_TITLES = 0.85
-RARE_WORD = 100
-_WORD = re.compile(r"\w+")
 
 
 class Where:
@@ -26,13 +23,10 @@ class Where:
         self._text = text
         self.data = data  # the parsed TOML, for what the model does not keep
         self._lines: list[str] | None = None
-        self._locator: Locator | None = None
 
-    @property
+    @cached_property
     def locator(self) -> Locator:
-        if self._locator is None:
-            self._locator = Locator(self._text)
-        return self._locator
+        return Locator(self._text)
 
     def key(self, e: Event, key: str) -> int | None:
         """The line of `key` in the event's table, else the event's own line."""
@@ -54,11 +48,6 @@ class Where:
             if quoted in text:
                 return line, text.index(quoted) + 1
         return line, None
-
-    def entry(self, kind: str, ident: str) -> int | None:
-        """The line defining `[actors.ID]` or `[sources.ID]`, however it is written."""
-        loc = self.locator
-        return loc.table(f"{kind}.{ident}") or loc.key(kind, ident) or loc.top_key(kind)
 
 
 def _problem(code: str, message: str, line: int | None, column: int | None = None, eid: str | None = None) -> Problem:
@@ -135,23 +124,14 @@ def unused(store: Store, where: Where) -> Iterator[Problem]:
     for aid in store.actors:
         if aid not in actors:
             message = f"actor '{aid}' takes part in no event; add the event that involves them, or remove the actor"
-            yield _problem("W004", message, where.entry("actors", aid))
+            yield _problem("W004", message, store.actors[aid].line or None)
     for sid in store.sources:
         if sid not in sources:
             message = f"source '{sid}' is cited by no event; cite it where it supports a fact, or remove it"
-            yield _problem("W005", message, where.entry("sources", sid))
+            yield _problem("W005", message, store.sources[sid].line or None)
 
 
 # ---- offices --------------------------------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive text, as queries match names."""
-    if text.isascii():  # nothing to strip; casefold alone is many times cheaper
-        return " ".join(text.casefold().split())
-    from timeline.offices import fold
-
-    return fold(text)
 
 
 def _reversed(role: Role) -> bool:
@@ -167,8 +147,8 @@ def offices(store: Store, where: Where) -> Iterator[Problem]:
             actor = store.actors.get(aid)
             if actor is None:
                 continue  # E006 already says the actor is unknown
-            wanted = _fold(office)
-            matching = [r for r in actor.roles if wanted in {_fold(r.title), *map(_fold, r.aliases)}]
+            wanted = fold(office)
+            matching = [r for r in actor.roles if wanted in {fold(r.title), *map(fold, r.aliases)}]
             line, column = where.item(e, "actors", aid)
             if not matching:
                 known = ", ".join(f"'{r.title}'" for r in actor.roles) or "none recorded"
@@ -239,46 +219,15 @@ def cycles(store: Store, where: Where) -> Iterator[Problem]:
         yield _problem("E010", message, line, column, owner.id)
 
 
-def _components(nodes: list[str], succ: Mapping[str, list[str]]) -> list[set[str]]:
-    """Strongly connected components (Tarjan's algorithm, without recursion)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out: list[set[str]] = []
-    for root in nodes:
-        if root in index:
-            continue
-        work = [(root, iter(succ.get(root, ())))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(succ.get(child, ()))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                part: set[str] = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    part.add(member)
-                    if member == node:
-                        break
-                out.append(part)
-    return out
+def _components(nodes: list[str], succ: dict[str, list[str]]) -> list[set[str]]:
+    """Strongly connected components, in the order Tarjan's algorithm closes them."""
+    # The one Tarjan in the code base is the one that places events; it numbers components as it closes them.
+    from timeline.order import _components as numbered
+
+    parts: dict[int, set[str]] = {}
+    for node, n in numbered(nodes, succ).items():
+        parts.setdefault(n, set()).add(node)
+    return [parts[n] for n in sorted(parts)]
 
 
 def _path(start: str, goal: str, succ: Mapping[str, list[str]], within: set[str]) -> list[str]:
@@ -304,132 +253,16 @@ def _path(start: str, goal: str, succ: Mapping[str, list[str]], within: set[str]
 
 
 def duplicates(store: Store, where: Where) -> Iterator[Problem]:
-    """W003 events with overlapping dates and near-identical titles, or the same actors and type.
-
-    Comparing every pair of overlapping events is quadratic where dates are wide (an event known
-    only to the year overlaps every event of that year), so pairs come from buckets: events of
-    the same type and actors; and events sharing one of the two rarest words of either title.
-    Within a bucket, sorted by earliest day, only events whose dates overlap are compared.
-    """
+    """W003 events with overlapping dates and near-identical titles, or the same actors and type."""
     events = store.events
-    lo = [e.date.earliest.toordinal() for e in events]
-    hi = [e.date.latest.toordinal() for e in events]
-    alike: dict[int, dict[int, str]] = {}  # later event -> {earlier event: why}, by position
-
-    def note(a: int, b: int, why: str) -> None:
-        first, second = sorted((a, b), key=lambda p: events[p].index)
-        alike.setdefault(second, {}).setdefault(first, why)
-
-    casts: dict[tuple[str, frozenset[str]], list[int]] = {}
-    for p, e in enumerate(events):
-        if e.type and e.actors:
-            casts.setdefault((e.type, frozenset(e.actors)), []).append(p)
-    for members in casts.values():
-        for a, b in _overlapping(members, lo, hi):
-            note(a, b, f"the same actors and type '{events[a].type}'")
-    for a, b, ratio in _similar_titles(events, lo, hi):
-        note(a, b, f"titles {int(100 * ratio)}% alike")
-
-    for later in sorted(alike, key=lambda p: events[p].index):
-        earlier, why = min(alike[later].items(), key=lambda item: events[item[0]].index)
+    for later, earlier, why, more in look_alikes(events):
         first, second = events[earlier], events[later]
-        more = len(alike[later]) - 1
         extra = f" (and {more} more)" if more else ""
         message = (
             f"event '{second.id}' looks like '{first.id}' (line {first.line}){extra}: dates overlap and {why}; "
             "merge them, or make the titles say how they differ"
         )
         yield _problem("W003", message, second.line or None, eid=second.id)
-
-
-def _overlapping(members: list[int], lo: list[int], hi: list[int]) -> Iterator[tuple[int, int]]:
-    """Pairs of members whose [lo, hi] overlap: sorted by lo, each meets the run that starts before it ends."""
-    ordered = sorted(members, key=lambda p: (lo[p], hi[p]))
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1 :]:
-            if lo[b] > hi[a]:
-                break
-            yield a, b
-
-
-def _similar_titles(events: tuple[Event, ...], lo: list[int], hi: list[int]) -> Iterator[tuple[int, int, float]]:
-    """Pairs of overlapping events whose folded titles have a difflib ratio of at least SIMILAR_TITLES.
-
-    Only titles that share a rare word are compared: one of the two rarest words of either
-    title, counting as rare a word in at most 1% of titles or RARE_WORD titles, whichever is
-    more (a title with no rare word keeps its rarest). Titles that alike share most words, and
-    one fact entered twice keeps its names, so little is lost; comparing all overlapping pairs
-    instead costs minutes on 100k events with year-wide dates.
-    """
-    from bisect import bisect_left, bisect_right
-    from collections import Counter
-    from difflib import SequenceMatcher
-
-    titles = [_fold(e.title) for e in events]
-    words = [set(_WORD.findall(t)) or {t} for t in titles]
-    freq = Counter(w for ws in words for w in ws)
-    common = max(RARE_WORD, len(events) // 100)
-    keys = []
-    for ws in words:
-        ranked = sorted(ws, key=lambda w: (freq[w], w))
-        keys.append([w for w in ranked[:2] if freq[w] <= common] or ranked[:1])
-    wanted = {w for k in keys for w in k}
-    # Buckets by word and by how wide the dates are, so that the dates of an event known to the
-    # day are looked up among day-wide dates without wading through a year of neighbours.
-    buckets: dict[str, dict[int, list[int]]] = {}
-    for p, ws in enumerate(words):
-        width = _width(hi[p] - lo[p])
-        for w in ws & wanted:
-            buckets.setdefault(w, {}).setdefault(width, []).append(p)
-    index: dict[str, list[tuple[list[int], list[int], int]]] = {}
-    for w, by_width in buckets.items():
-        index[w] = []
-        for posting in by_width.values():
-            posting.sort(key=lambda p: lo[p])
-            index[w].append((posting, [lo[p] for p in posting], max(hi[p] - lo[p] for p in posting)))
-    bags: dict[int, frozenset[int]] = {}
-    seen: set[int] = set()
-    n = len(events)
-    for p in range(n):
-        start, end = lo[p], hi[p]
-        for w in keys[p]:
-            for posting, first_days, widest in index[w]:
-                # Whatever starts after p ends, or (being at most `widest` long) ends before p
-                # starts, cannot overlap p.
-                for q in posting[bisect_left(first_days, start - widest) : bisect_right(first_days, end)]:
-                    pair = p * n + q if p < q else q * n + p
-                    if q == p or hi[q] < start or pair in seen:
-                        continue
-                    seen.add(pair)
-                    a, b = divmod(pair, n)
-                    ta, tb = titles[a], titles[b]
-                    total = len(ta) + len(tb)
-                    # Two upper bounds on difflib's ratio before the ratio itself: from the
-                    # lengths, then from the characters shared (difflib's quick_ratio).
-                    if 2 * min(len(ta), len(tb)) < SIMILAR_TITLES * total:
-                        continue
-                    bag_a = bags.get(a) or bags.setdefault(a, _bag(ta))
-                    bag_b = bags.get(b) or bags.setdefault(b, _bag(tb))
-                    if 2 * len(bag_a & bag_b) < SIMILAR_TITLES * total:
-                        continue
-                    ratio = SequenceMatcher(None, ta, tb, autojunk=False).ratio()
-                    if ratio >= SIMILAR_TITLES:
-                        yield a, b, ratio
-
-
-def _width(days: int) -> int:
-    """A coarse class of how many days a date spans: one, a month, a year, more."""
-    return 0 if days == 0 else 1 if days <= 31 else 2 if days <= 366 else 3
-
-
-def _bag(text: str) -> frozenset[int]:
-    """The characters of `text`, each repeat made distinct: two bags share as many as the texts do."""
-    seen: dict[str, int] = {}
-    out = []
-    for ch in text:
-        n = seen[ch] = seen.get(ch, 0) + 1
-        out.append(ord(ch) * 1_000_000 + n)
-    return frozenset(out)
 
 
 # Each rule with the codes it can yield, so a run skips rules whose codes are all off.

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from timeline.commands import check, directory, listing, stats, write
+from timeline.commands import check, directory, edit, importing, listing, stats, write
 from timeline.errors import TimelineError
 
 app = typer.Typer(
@@ -64,8 +64,8 @@ app.command("init")(write.init)
 app.command("add")(write.add)
 actors_app.command("add")(write.actors_add)
 sources_app.command("add")(write.sources_add)
-app.command("import")(write.import_)
-app.command("edit")(write.edit)
+app.command("import")(importing.import_)
+app.command("edit")(edit.edit)
 
 
 def main(argv: list[str] | None = None) -> None:

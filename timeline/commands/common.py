@@ -1,4 +1,4 @@
-"""What every command shares: finding and loading the store, option types, writing output."""
+"""What every command shares: finding and loading the store, option types, writing output, a progress meter."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from timeline.errors import UsageError
 from timeline.model import Store
 from timeline.render import RENDERERS
+
+if TYPE_CHECKING:
+    from timeline.dates import EDate
 
 FORMATS = tuple(RENDERERS)
 
@@ -25,6 +28,10 @@ FileOpt = Annotated[
         show_default=False,
     ),
 ]
+OutputOpt = Annotated[
+    Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+]
+WidthOpt = Annotated[Optional[int], typer.Option(min=20, help="Wrap text at this width.")]
 
 
 def store_path(file: str | None) -> Path:
@@ -41,16 +48,21 @@ def load_store(file: str | None) -> Store:
     return store.load(store_path(file))
 
 
+def typed_date(text: str, flag: str) -> EDate:
+    """A date typed on the command line ('9 Feb 2024', 'Feb 2024', today); a bad one names `flag`."""
+    from timeline import dates
+
+    try:
+        return dates.parse_typed(text, today=date.today())
+    except dates.DateError as e:
+        raise UsageError(f"{flag}: {e}") from None
+
+
 def typed_bound(text: str | None, flag: str, which: str) -> date | None:
     """The earliest or latest day of a date typed on the command line ('Feb 2024' is a month)."""
     if text is None:
         return None
-    from timeline import dates
-
-    try:
-        return getattr(dates.parse_typed(text, today=date.today()), which)
-    except dates.DateError as e:
-        raise UsageError(f"{flag}: {e}") from None
+    return getattr(typed_date(text, flag), which)
 
 
 def terminal_width() -> int:
@@ -138,3 +150,67 @@ def complete_tags(incomplete: str) -> list[str]:
 def complete_sources(incomplete: str) -> list[str]:
     s = _completion_store()
     return [x for x in (s.sources if s else ()) if x.startswith(incomplete)]
+
+
+class Meter:
+    """A progress bar on stderr for work that takes more than a moment; nothing when piped."""
+
+    DELAY = 0.4
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._total: int | None = None
+        self._done = 0
+        self._step = ""
+        self._bar: Any = None
+        self._task: Any = None
+        self._timer: Any = None
+        if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+            import threading
+
+            self._timer = threading.Timer(self.DELAY, self._start)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+        bar = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+            console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self._task = bar.add_task(self._description(), total=self._total, completed=self._done, count=self._count())
+        bar.start()
+        self._bar = bar
+
+    def _count(self) -> str:
+        return f"{self._done}/{self._total}" if self._total else ""
+
+    def _description(self) -> str:
+        return f"{self.label}: {self._step}" if self._step else self.label
+
+    def describe(self, step: str) -> None:
+        """Name the phase under way (reading, checking, validating, writing)."""
+        self._step = step
+        if self._bar is not None:
+            self._bar.update(self._task, description=self._description())
+
+    def total(self, n: int | None) -> None:
+        """Start counting to `n` (None: a phase without a count)."""
+        self._total, self._done = n, 0
+        if self._bar is not None:
+            self._bar.update(self._task, total=n, completed=0, count=self._count())
+
+    def advance(self) -> None:
+        """One more of `total` done."""
+        self._done += 1
+        if self._bar is not None and (self._done % 50 == 0 or self._done == self._total):
+            self._bar.update(self._task, completed=self._done, count=self._count())
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

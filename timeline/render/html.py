@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 
 from timeline import dates
-from timeline.model import DateClaim, Event, Store
+from timeline.model import Citation, DateClaim, Event, Store
 from timeline.render import Context
 from timeline.render.text import (
     actor_labels,
@@ -90,9 +90,18 @@ a:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 """
 
 
-def _t(text: str) -> str:
+def escape_text(text: str) -> str:
     """Store text for an HTML text node or attribute."""
     return escape(clean(text), quote=True)
+
+
+def citation_item(c: Citation, store: Store, link_attributes: str = "") -> str:
+    """One citation as an `<li>`: the source's name, linked when there is an http(s) address."""
+    name = escape_text(source_name(store, c.id))
+    url = web_url(citation_url(c, store))
+    if url:
+        name = f'<a href="{escape(url, quote=True)}"{link_attributes}>{name}</a>'
+    return f"<li>{name}{escape_text(citation_extra(c))}</li>"
 
 
 def datetime_value(d: dates.EDate) -> str | None:
@@ -113,7 +122,7 @@ def datetime_value(d: dates.EDate) -> str | None:
 
 def time_element(d: dates.EDate, text: str | None = None) -> str:
     """`<time>` (or a `<span>` when no datetime fits) with the bounds in data attributes and title."""
-    words = _t(text if text is not None else dates.display(d))
+    words = escape_text(text if text is not None else dates.display(d))
     lo = None if d.earliest == date.min else d.earliest.isoformat()
     hi = None if d.latest == date.max else d.latest.isoformat()
     attrs = ""
@@ -122,16 +131,16 @@ def time_element(d: dates.EDate, text: str | None = None) -> str:
     if hi:
         attrs += f' data-latest="{hi}"'
     tip = f"on {lo}" if lo and lo == hi else f"earliest {lo or 'unknown'}, latest {hi or 'unknown'}"
-    attrs += f' title="{_t(tip)}"'
+    attrs += f' title="{escape_text(tip)}"'
     value = datetime_value(d)
     if value is None:
         return f'<span class="date"{attrs}>{words}</span>'
-    return f'<time datetime="{_t(value)}"{attrs}>{words}</time>'
+    return f'<time datetime="{escape_text(value)}"{attrs}>{words}</time>'
 
 
 def _claim(cl: DateClaim, store: Store) -> str:
     who = ", ".join(source_name(store, s) for s in cl.sources)
-    return time_element(cl.date) + (f" ({_t(who)})" if who else "")
+    return time_element(cl.date) + (f" ({escape_text(who)})" if who else "")
 
 
 def _when(e: Event, store: Store) -> str:
@@ -139,49 +148,50 @@ def _when(e: Event, store: Store) -> str:
         claims = " or ".join(_claim(cl, store) for cl in e.claims)
         return f'<p class="when"><span class="also">disputed:</span> {claims}</p>'
     extra = also_reported(e, store)
-    also = f'<span class="also"> · {_t(extra)}</span>' if extra else ""
+    also = f'<span class="also"> · {escape_text(extra)}</span>' if extra else ""
     return f'<p class="when">{time_element(e.date)}{also}</p>'
 
 
 def _event(e: Event, ctx: Context, shown: set[str]) -> list[str]:
     store = ctx.store
     kind = "exact" if exact(e.date) else "inexact"
-    out = [f'<li class="event {kind}" id="event-{_t(e.id)}">', _when(e, store), f"<h4>{_t(e.title)}</h4>"]
+    out = [
+        f'<li class="event {kind}" id="event-{escape_text(e.id)}">',
+        _when(e, store),
+        f"<h4>{escape_text(e.title)}</h4>",
+    ]
     if e.summary:
-        out.append(f'<p class="summary">{_t(e.summary)}</p>')
+        out.append(f'<p class="summary">{escape_text(e.summary)}</p>')
     actors = actor_labels(e, store)
     if actors:
-        out.append(f'<p class="meta"><span class="label">Actors:</span> {_t(", ".join(actors))}</p>')
+        out.append(f'<p class="meta"><span class="label">Actors:</span> {escape_text(", ".join(actors))}</p>')
     for label, ids in relations(e, store):
         refs = "; ".join(
-            f'<a href="#event-{_t(i)}">{_t(event_title(store, i))}</a>' if i in shown else _t(event_title(store, i))
+            f'<a href="#event-{escape_text(i)}">{escape_text(event_title(store, i))}</a>'
+            if i in shown
+            else escape_text(event_title(store, i))
             for i in ids
         )
         out.append(f'<p class="meta"><span class="label">{label}:</span> {refs}</p>')
     note = ctx.notes.get(e.id)
     if note:
-        out.append(f'<p class="meta matched"><span class="label">Matched:</span> {_t(note)}</p>')
+        out.append(f'<p class="meta matched"><span class="label">Matched:</span> {escape_text(note)}</p>')
     if e.sources:
         out.append('<p class="meta label">Sources:</p>')
         out.append('<ol class="sources">')
-        for c in e.sources:
-            name = _t(source_name(store, c.id))
-            url = web_url(citation_url(c, store))
-            if url:
-                name = f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{name}</a>'
-            out.append(f"<li>{name}{_t(citation_extra(c))}</li>")
+        out += [citation_item(c, store, ' rel="noopener noreferrer"') for c in e.sources]
         out.append("</ol>")
-    out += [f'<p class="id">id: <code>{_t(e.id)}</code></p>', "</li>"]
+    out += [f'<p class="id">id: <code>{escape_text(e.id)}</code></p>', "</li>"]
     return out
 
 
 def _header(ctx: Context, count: int) -> list[str]:
     store = ctx.store
     title = ctx.title or store.title or "Timeline"
-    out = ["<header>", f"<h1>{_t(title)}</h1>"]
+    out = ["<header>", f"<h1>{escape_text(title)}</h1>"]
     if store.description and ctx.title in (None, store.title):
-        out.append(f'<p class="description">{_t(" ".join(store.description.split()))}</p>')
-    out.append(f'<p class="selection">{_t(selection(count, ctx.filters))}</p>')
+        out.append(f'<p class="description">{escape_text(" ".join(store.description.split()))}</p>')
+    out.append(f'<p class="selection">{escape_text(selection(count, ctx.filters))}</p>')
     out.append(
         '<p class="legend"><span class="dot" aria-hidden="true"></span> a known day '
         '<span class="dot open" aria-hidden="true"></span> a partial, hedged or disputed date</p>'
@@ -201,7 +211,7 @@ def render(events: Sequence[Event], ctx: Context) -> str:
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="color-scheme" content="light dark">',
-        f"<title>{_t(title)}</title>",
+        f"<title>{escape_text(title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
@@ -212,11 +222,11 @@ def render(events: Sequence[Event], ctx: Context) -> str:
     n = 0
     for year, months in sections(events):
         n += 1
-        out += [f'<section aria-labelledby="h-{n}">', f'<h2 id="h-{n}">{_t(year)}</h2>']
+        out += [f'<section aria-labelledby="h-{n}">', f'<h2 id="h-{n}">{escape_text(year)}</h2>']
         for month, group in months:
             n += 1
             if month:
-                out += [f'<section aria-labelledby="h-{n}">', f'<h3 id="h-{n}">{_t(month)}</h3>']
+                out += [f'<section aria-labelledby="h-{n}">', f'<h3 id="h-{n}">{escape_text(month)}</h3>']
             out.append('<ol class="timeline">')
             for e in group:
                 out += _event(e, ctx, shown)

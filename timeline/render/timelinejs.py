@@ -10,27 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 from timeline import dates
 from timeline.model import Event, Store
 from timeline.render import Context
-from timeline.render.text import (
-    actor_labels,
-    citation_extra,
-    citation_url,
-    clean,
-    date_line,
-    json_escape,
-    selection,
-    source_name,
-    web_url,
-)
-
-
-def _h(text: str) -> str:
-    return escape(clean(text), quote=True)
+from timeline.render.html import citation_item, escape_text
+from timeline.render.text import actor_labels, date_line, json_escape, selection
 
 
 def date_parts(d: dates.EDate, side: str) -> dict[str, int]:
@@ -67,29 +53,22 @@ def slide_dates(d: dates.EDate) -> dict[str, Any]:
 
 
 def _text(e: Event, store: Store) -> str:
-    html = [f"<p>{_h(e.summary)}</p>"] if e.summary else []
+    html = [f"<p>{escape_text(e.summary)}</p>"] if e.summary else []
     actors = actor_labels(e, store)
     if actors:
-        html.append(f"<p>Actors: {_h(', '.join(actors))}</p>")
+        html.append(f"<p>Actors: {escape_text(', '.join(actors))}</p>")
     if e.sources:
-        items = []
-        for c in e.sources:
-            name = _h(source_name(store, c.id))
-            url = web_url(citation_url(c, store))
-            if url:
-                name = f'<a href="{escape(url, quote=True)}">{name}</a>'
-            items.append(f"<li>{name}{_h(citation_extra(c))}</li>")
-        html.append(f"<p>Sources:</p><ol>{''.join(items)}</ol>")
+        html.append(f"<p>Sources:</p><ol>{''.join(citation_item(c, store) for c in e.sources)}</ol>")
     return "".join(html)
 
 
 def slide(e: Event, store: Store) -> dict[str, Any]:
     """One event as a TimelineJS slide."""
     out = slide_dates(e.date)
-    out["display_date"] = _h(date_line(e, store))
-    out["text"] = {"headline": _h(e.title), "text": _text(e, store)}
+    out["display_date"] = escape_text(date_line(e, store))
+    out["text"] = {"headline": escape_text(e.title), "text": _text(e, store)}
     if e.type:
-        out["group"] = _h(e.type)
+        out["group"] = escape_text(e.type)
     out["unique_id"] = e.id
     out["autolink"] = False
     return out
@@ -100,10 +79,10 @@ def render(events: Sequence[Event], ctx: Context) -> str:
     store = ctx.store
     intro = []
     if store.description and ctx.title in (None, store.title):
-        intro.append(f"<p>{_h(' '.join(store.description.split()))}</p>")
-    intro.append(f"<p>{_h(selection(len(events), ctx.filters))}</p>")
+        intro.append(f"<p>{escape_text(' '.join(store.description.split()))}</p>")
+    intro.append(f"<p>{escape_text(selection(len(events), ctx.filters))}</p>")
     doc = {
-        "title": {"text": {"headline": _h(ctx.title or store.title or "Timeline"), "text": "".join(intro)}},
+        "title": {"text": {"headline": escape_text(ctx.title or store.title or "Timeline"), "text": "".join(intro)}},
         "events": [slide(e, store) for e in events],
         "scale": "human",
     }
