@@ -222,7 +222,7 @@ def cycles(store: Store, where: Where) -> Iterator[Problem]:
 def _components(nodes: list[str], succ: dict[str, list[str]]) -> list[set[str]]:
     """Strongly connected components, in the order Tarjan's algorithm closes them."""
     # The one Tarjan in the code base is the one that places events; it numbers components as it closes them.
-    from timeline.order import _components as numbered
+    from timeline.order import components as numbered
 
     parts: dict[int, set[str]] = {}
     for node, n in numbered(nodes, succ).items():

@@ -110,10 +110,10 @@ def parse_office(store: Store, text: str) -> Office | None:
     plain = Office(fold(text))
     if holders(store, plain):
         return plain
-    words = fold(text).split()
+    parts = fold(text).split()
     # "US ambassador", "united states ambassador": try each split of qualifier + role words.
-    for cut in range(1, len(words)):
-        office = Office(" ".join(words[cut:]), " ".join(words[:cut]))
+    for cut in range(1, len(parts)):
+        office = Office(" ".join(parts[cut:]), " ".join(parts[:cut]))
         if holders(store, office):
             return office
     return None

@@ -64,7 +64,7 @@ def place(store: Store) -> Placement:
     succ: dict[str, list[str]] = {}
     for r in rels:
         succ.setdefault(r.earlier, []).append(r.later)
-    component = _components(list(earliest), succ)
+    component = components(list(earliest), succ)
     size: dict[int, int] = {}
     for n in component.values():
         size[n] = size.get(n, 0) + 1
@@ -99,7 +99,7 @@ def place(store: Store) -> Placement:
     return Placement(earliest, latest, depth, cyclic)
 
 
-def _components(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
+def components(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
     """Strongly connected components (Tarjan's algorithm, iterative): node -> component number."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

@@ -73,7 +73,7 @@ def select(store: Store, f: Filter, events: Sequence[Event] | None = None) -> li
     return [m.event for m in match(store, f, events)]
 
 
-def _clauses(f: Filter) -> list[terms.Term | terms.Any]:
+def _clauses(f: Filter) -> list[terms.Term | terms.Any | _Window]:
     flag_terms: list[terms.Term | terms.Any] = []
     for field, values in (
         ("actor", f.actors),
@@ -85,7 +85,7 @@ def _clauses(f: Filter) -> list[terms.Term | terms.Any]:
         if values:
             parts = tuple(terms.Term(field, v, token=f"--{field} {v}") for v in values)
             flag_terms.append(parts[0] if len(parts) == 1 else terms.Any(parts))
-    clauses = flag_terms + terms.group(terms.parse(f.query))
+    clauses: list[terms.Term | terms.Any | _Window] = [*flag_terms, *terms.group(terms.parse(f.query))]
     # since/until (flags and terms) make one window: a date that may fall after the start and
     # may fall before the end (9 or 11 Feb, against 10 Feb) need not fall inside it.
     bounds = [c for c in clauses if isinstance(c, terms.Term) and c.field in ("since", "until") and not c.negated]
@@ -98,8 +98,8 @@ def _clauses(f: Filter) -> list[terms.Term | terms.Any]:
             lo = d.earliest if lo is None else max(lo, d.earliest)
         else:
             hi = d.latest if hi is None else min(hi, d.latest)
-    window = _Window(lo, hi)
-    return [window, *(c for c in clauses if c not in bounds)]
+    window: list[terms.Term | terms.Any | _Window] = [_Window(lo, hi)]
+    return window + [c for c in clauses if c not in bounds]
 
 
 @dataclass(frozen=True, slots=True)
