@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Annotated
 
 import typer
 
-from timeline.commands import check, directory, edit, importing, listing, stats, write
 from timeline.errors import TimelineError
 
-app = typer.Typer(
-    name="timeline",
-    help="Keep and query a sourced fact timeline stored in events.toml.",
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Commands in the order --help lists them: name -> (module under timeline.commands, function).
+# Modules are imported, and click commands built, only for the command being run: start-up
+# time is a feature, and building every command costs more than running a small one.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "list": ("listing", "list_"),
+    "show": ("listing", "show"),
+    "check": ("check", "check"),
+    "tags": ("directory", "tags"),
+    "stats": ("stats", "stats"),
+    "init": ("write", "init"),
+    "add": ("write", "add"),
+    "import": ("importing", "import_"),
+    "edit": ("edit", "edit"),
+}
+# Groups: `timeline actors` lists actors (the callback); `timeline actors add` registers one.
+GROUPS: dict[str, tuple[str, tuple[str, str], dict[str, tuple[str, str]]]] = {
+    "actors": (
+        "The people and offices in the store.",
+        ("directory", "actors"),
+        {"show": ("directory", "actors_show"), "add": ("write", "actors_add")},
+    ),
+    "sources": ("The sources events cite.", ("directory", "sources"), {"add": ("write", "sources_add")}),
+}
+_ORDER = ("list", "show", "check", "actors", "sources", "tags", "stats", "init", "add", "import", "edit")
 
 
 def _version(value: bool) -> None:
@@ -29,7 +45,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -45,33 +60,55 @@ def _root(
         os.environ["TIMELINE_DEBUG"] = "1"
 
 
-# Groups: `timeline actors` lists actors; `timeline actors add` registers one.
-actors_app = typer.Typer(help="The people and offices in the store.", no_args_is_help=False)
-actors_app.callback(invoke_without_command=True)(directory.actors)
-sources_app = typer.Typer(help="The sources events cite.", no_args_is_help=False)
-sources_app.callback(invoke_without_command=True)(directory.sources)
+def _function(where: tuple[str, str]):
+    module, name = where
+    return getattr(importlib.import_module(f"timeline.commands.{module}"), name)
 
-# Commands, in the order --help lists them.
-app.command("list")(listing.list_)
-app.command("show")(listing.show)
-app.command("check")(check.check)
-actors_app.command("show")(directory.actors_show)
-app.add_typer(actors_app, name="actors")
-app.add_typer(sources_app, name="sources")
-app.command("tags")(directory.tags)
-app.command("stats")(stats.stats)
-app.command("init")(write.init)
-app.command("add")(write.add)
-actors_app.command("add")(write.actors_add)
-sources_app.command("add")(write.sources_add)
-app.command("import")(importing.import_)
-app.command("edit")(edit.edit)
+
+def build(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with just `only` (what `main` runs, to start faster)."""
+    app = typer.Typer(
+        name="timeline",
+        help="Keep and query a sourced fact timeline stored in events.toml.",
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in _ORDER if only is None else (only,):
+        if name in GROUPS:
+            help_text, callback, subcommands = GROUPS[name]
+            group = typer.Typer(help=help_text, no_args_is_help=False)
+            group.callback(invoke_without_command=True)(_function(callback))
+            for sub, where in subcommands.items():
+                group.command(sub)(_function(where))
+            app.add_typer(group, name=name)
+        else:
+            app.command(name)(_function(COMMANDS[name]))
+    return app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `timeline.cli.app`, the whole app, for tests and tools that want it; built on first use.
+    if name == "app":
+        return build()
+    raise AttributeError(name)
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command about to run, when the arguments name one (root options take no values)."""
+    if any(k.startswith("_TIMELINE_COMPLETE") for k in os.environ):
+        return None
+    first = next((a for a in args if not a.startswith("-")), None)
+    return first if first in COMMANDS or first in GROUPS else None
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning every expected failure into one line and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=argv, prog_name="timeline")
+        build(_command_name(args))(args=args, prog_name="timeline")
     except TimelineError as e:
         from timeline.render.text import clean
 
