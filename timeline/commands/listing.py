@@ -31,7 +31,7 @@ def list_(
     terms: Annotated[
         Optional[list[str]],
         typer.Argument(
-            metavar="[QUERY]...",
+            metavar="QUERY",
             help="Query terms: actor:, tag:, source:, type:, id:, since:, until:, date:, after:ID, before:ID, "
             'between:ID1,ID2, words or "phrases", not:TERM, TERM or TERM.',
             show_default=False,
