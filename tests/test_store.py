@@ -361,15 +361,12 @@ def test_unquoted_toml_dates_load(tmp_path, value, earliest, shown):
     assert event.date.text == shown
 
 
-def test_local_datetime_without_offset_is_an_error(tmp_path, capsys):
-    """A TOML local date-time has no offset, which the store requires of a time of day."""
+def test_local_datetime_keeps_the_day_as_written(tmp_path):
+    """A TOML local date-time (no offset) is a local time on the day as written."""
     write(tmp_path / "events.toml", MINIMAL.replace('"2024-02-09"', "2024-02-09T14:30:00"))
-    code, err = list_errors(capsys)
-    assert code == 1
-    assert err == (
-        "timeline: error: events.toml:3: event 'e1': field 'date': \"2024-02-09T14:30:00\": "
-        "add a UTC offset such as +06:00 or Z (a time alone is ambiguous)\n"
-    )
+    (event,) = store.load(tmp_path / "events.toml").events
+    assert event.date.earliest.isoformat() == event.date.latest.isoformat() == "2024-02-09"
+    assert event.date.time == "14:30:00"
 
 
 # ---- load and validate --------------------------------------------------------------------------

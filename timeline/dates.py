@@ -12,17 +12,20 @@ Store date language (what `parse` accepts; the whole string, no surrounding spac
 - Unspecified digits: ``202X`` (a decade, 2020-2029), ``20XX`` (a century, 2000-2099),
   ``2024-XX`` and ``2024-XX-XX`` (an unknown month of 2024; bounds are the whole year),
   ``2024-02-XX`` (an unknown day of Feb 2024). X only replaces trailing digits.
-- A time of day with a UTC offset on a full date: ``2024-02-09T14:30Z``,
-  ``2024-02-09T14:30+06:00``, ``2024-02-09T14:30:00.5-05:00`` (``HH:MM[:SS[.f]]`` then
-  ``Z`` or ``+HH:MM``/``-HH:MM``, optionally followed by a qualifier). The day is the day as
-  written. A time without an offset is an error: local times are ambiguous across places.
-  TOML date and offset date-time values are read as their ``isoformat()`` text.
+- A time of day on a full date: ``2024-02-09T14:30Z``, ``2024-02-09T14:30+06:00``,
+  ``2024-02-09T14:30:00.5-05``, ``2024-02-09T14:30`` (``HH:MM[:SS[.f]]``, then optionally
+  ``Z`` or an offset ``+HH``, ``+HHMM`` or ``+HH:MM``, then optionally a qualifier). The day is
+  the day as written, whatever the offset; a time without an offset is a local time, kept as
+  written. TOML date and date-time values are read as their ``isoformat()`` text.
+- Seasons (EDTF level 1): ``2024-21`` spring, ``-22`` summer, ``-23`` autumn, ``-24`` winter,
+  as Northern-hemisphere meteorological seasons: Mar–May, Jun–Aug, Sep–Nov, and Dec 2024 to
+  Feb 2025 for winter 2024.
 - Intervals ``START/END``; each end is any of the above. ``..`` is an open end
   (``../2024-02-09``, ``2024-01/..``), an empty end is an unknown end (``/2024-02-09``,
   ``2024-01/``); both give unbounded bounds. At least one end must be a date, and the end
   must not be certainly before the start.
-- Not accepted: seasons (``2024-21``), negative or 5-digit years, sets (``[a,b]``; `one_of`
-  builds them), lower-case ``t``/``z``/``x``.
+- Not accepted: negative years and years past 9999 (``-1985``, ``Y170000002``: a calendar day
+  cannot hold them), sets (``[a,b]``; `one_of` builds them), lower-case ``t``/``z``/``x``.
 """
 
 from __future__ import annotations
@@ -48,7 +51,9 @@ _LOOSE = re.compile(
 # Only _LOOSE is compiled at import; the rest are rarely needed and compiled (and cached by
 # `re`) on first use, which keeps import cheap.
 _CLOCK = r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?"
-_OFFSET = r"Z|[+-]([01]\d|2[0-3]):[0-5]\d"
+_OFFSET = r"Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?"
+# Seasons 21-24 as Northern-hemisphere meteorological seasons: (first month, months long).
+_SEASONS = {21: ("Spring", 3), 22: ("Summer", 6), 23: ("Autumn", 9), 24: ("Winter", 12)}
 # Store syntax never has three letters in a row; typed words like "Feb" always do.
 _WORDY = r"[A-Za-z]{3}"
 _WEEKDAY = r"(?i)\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
@@ -67,7 +72,7 @@ class EDate:
     text: str
     earliest: date
     latest: date
-    # "day" | "month" | "year" | "decade" | "century" | "interval" | "set"
+    # "day" | "month" | "season" | "year" | "decade" | "century" | "interval" | "set"
     precision: str
     uncertain: bool = False
     approximate: bool = False
@@ -133,6 +138,8 @@ def _single(part: str, whole: str) -> EDate:
     if m is None:
         if part.startswith("-"):
             raise fail("negative years are not supported")
+        if part.startswith("Y"):
+            raise fail("years past 9999 are not supported; a store date is a calendar day")
         if part.startswith("["):
             raise fail("sets are not store dates; give one date or an interval START/END")
         what = "not a store date" if part == whole else f'"{part}" is not a date'
@@ -154,8 +161,13 @@ def _single(part: str, whole: str) -> EDate:
     if mo is not None and mo != "XX":
         if not re.fullmatch(r"\d\d", mo):
             raise fail(f'the month "{mo}" must be 01-12 or XX')
-        if 21 <= int(mo) <= 24:
-            raise fail('seasons are not supported; write the months, e.g. "2024-03/2024-05"')
+        if 21 <= int(mo) <= 24 and d is None and clock is None:
+            first = _SEASONS[int(mo)][1]
+            end_year, end_month = (ylo + 1, 2) if first == 12 else (ylo, first + 2)
+            if end_year > 9999:
+                raise fail("winter 9999 runs past the year 9999")
+            uncertain, approximate = _QUALIFIERS[q]
+            return EDate(part, date(ylo, first, 1), _month_end(end_year, end_month), "season", uncertain, approximate)
         if not 1 <= int(mo) <= 12:
             raise fail(f"month {mo} is not 01-12")
         lo, hi, precision = date(ylo, int(mo), 1), _month_end(ylo, int(mo)), "month"
@@ -174,11 +186,9 @@ def _single(part: str, whole: str) -> EDate:
             raise fail('a time of day needs a full date, e.g. "2024-02-09T14:30Z"')
         if not re.fullmatch(_CLOCK, clock):
             raise fail(f'the time "{clock}" must be HH:MM or HH:MM:SS')
-        if off is None:
-            raise fail("add a UTC offset such as +06:00 or Z (a time alone is ambiguous)")
-        if not re.fullmatch(_OFFSET, off):
-            raise fail(f'the UTC offset "{off}" must be Z or +HH:MM / -HH:MM')
-        time = clock + off
+        if off is not None and not re.fullmatch(_OFFSET, off):
+            raise fail(f'the UTC offset "{off}" must be Z, +HH, +HHMM or +HH:MM (or with -)')
+        time = clock + (off or "")
     uncertain, approximate = _QUALIFIERS[q]
     return EDate(part, lo, hi, precision, uncertain, approximate, time=time)
 
@@ -202,8 +212,7 @@ def _month_end(year: int, month: int) -> date:
 def from_toml(value: object) -> EDate:
     """Read a date from a TOML value: a string, a local date, or an offset date-time."""
     # datetime is a subclass of date; both go through parse so the store has one language.
-    # isoformat() keeps the day and offset as written (a naive datetime then fails for
-    # lack of an offset, exactly as the same text in a string would).
+    # isoformat() keeps the day and offset as written, exactly as the same text in a string.
     if isinstance(value, (datetime, date)):
         return parse(value.isoformat())
     if isinstance(value, str):
@@ -236,10 +245,10 @@ def _core(d: EDate) -> str:
         "decade": f"{e.year}s",
         # "20XX" is 2000-2099, which is not the 21st century; say exactly what it is.
         "century": f"{e.year}–{d.latest.year}",
-    }[d.precision]
+    }.get(d.precision) or _season(d)
     if d.time:
-        clock, off = re.split(r"(?=[Z+-])", d.time, maxsplit=1)
-        words += f" {clock} {'UTC' if off == 'Z' else off}"
+        clock, *off = re.split(r"(?=[Z+-])", d.time, maxsplit=1)
+        words += f" {clock}" + (f" {'UTC' if off[0] == 'Z' else off[0]}" if off else "")
     if d.uncertain:
         words += "?"
     if d.approximate:
@@ -247,6 +256,12 @@ def _core(d: EDate) -> str:
     if d.precision in ("month", "year") and "-XX" in d.text:
         words += " (day unknown)" if d.precision == "month" else " (month unknown)"
     return words
+
+
+def _season(d: EDate) -> str:
+    name = _SEASONS[int(d.text[5:7])][0]
+    e, last = d.earliest, d.latest
+    return f"{name} {e.year}" if e.year == last.year else f"{name} {e.year}–{str(last.year)[-2:]}"
 
 
 def _span(s: EDate, e: EDate) -> str:
