@@ -155,6 +155,17 @@ def test_add_appends_after_exactly_one_blank_line(tmp_path, capsys):
         assert path.read_bytes() == old + joint.encode() + b'[[events]]\nid = "t"\ndate = "2024"\ntitle = "T"\n'
 
 
+def test_add_keeps_a_byte_order_mark(tmp_path, capsys):
+    """A store saved with a UTF-8 byte-order mark loads, so add works and keeps the mark."""
+    path = tmp_path / "events.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL.encode())
+    old = path.read_bytes()
+    assert run(capsys, "add", "--date", "2024", "--title", "T", "--id", "t")[0] == 0
+    new = path.read_bytes()
+    assert new.startswith(b"\xef\xbb\xbf")
+    assert inserted(old, new).endswith(b'[[events]]\nid = "t"\ndate = "2024"\ntitle = "T"\n')
+
+
 def test_add_keeps_windows_line_endings(tmp_path, capsys):
     """A store with CRLF line endings gets a CRLF block."""
     path = tmp_path / "events.toml"

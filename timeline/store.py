@@ -65,6 +65,11 @@ def read_text(path: Path) -> str:
         raise StoreError(f"{name}: permission denied; check the file's permissions") from None
     except OSError as e:
         raise StoreError(f"{name}: cannot read: {e.strerror or e}") from None
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Store bytes as text; the wrong encoding, a NUL byte or an empty file is a StoreError."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise StoreError(f"{name}:1:1: the file is UTF-16; save it as UTF-8")
     try:

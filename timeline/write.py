@@ -16,9 +16,11 @@ from typing import Any
 from timeline import toml_out
 from timeline.errors import StoreError, TimelineError, UsageError
 from timeline.model import Store
+from timeline.store import decode
 from timeline.store_file import Snapshot, check_writable, ensure_unchanged, locked, real_path, snapshot, sweep
 
 # Where a kind of table belongs relative to the others when the store has none of it yet.
+_BOM = "\ufeff".encode()
 _ORDER = {"store": 0, "actors": 1, "sources": 2, "events": 3}
 Step = Callable[[str], None]
 
@@ -41,19 +43,6 @@ class Written:
     line: int
     store: Store
     dry_run: bool
-
-
-def decode(data: bytes, name: str) -> str:
-    """The store's text; bad UTF-8 or an empty file is a StoreError."""
-    if not data.strip():
-        raise StoreError(f"{name}: the file is empty; start a store with 'timeline init' (after removing it)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise StoreError(
-            f"{name}:{line}: not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8"
-        ) from None
 
 
 def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[str]]:
@@ -115,10 +104,12 @@ def _apply(
     offset, before_block, after_block = place(text, insert.kind)
     nl = "\r\n" if "\r\n" in text else "\n"
     added = (before_block + block + after_block).replace("\n", nl)
-    cut = len(text[:offset].encode("utf-8"))
+    # decode() drops a UTF-8 byte-order mark; the bytes before it are kept as they are.
+    bom = len(_BOM) if before.data.startswith(_BOM) else 0
+    cut = bom + len(text[:offset].encode("utf-8"))
     new_bytes = before.data[:cut] + added.encode("utf-8") + before.data[cut:]
     say("validating")
-    _validate(name, new_bytes.decode("utf-8"), old_data, block, insert)
+    _validate(name, decode(new_bytes, name), old_data, block, insert)
     line = before.data.count(b"\n", 0, cut) + 1 + before_block.count("\n")
     added_ids = [t["id"] for t in insert.tables] if insert.kind == "events" else [k for t in insert.tables for k in t]
     return Written(path, tuple(added_ids), block, line, store, dry_run), new_bytes
