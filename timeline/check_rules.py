@@ -58,17 +58,13 @@ def _table(e: Event) -> str:
     return f"events.{e.index}"
 
 
-def _cited(e: Event) -> set[str]:
-    return {c.id for c in e.sources} | {s for cl in e.claims for s in cl.sources}
-
-
 # ---- events and their sources -------------------------------------------------------------
 
 
 def sourcing(store: Store, where: Where) -> Iterator[Problem]:
     """W001 no source at all; N001 a single source; W002 disputed dates with none preferred."""
     for e in store.events:
-        cited = _cited(e)
+        cited = e.cited
         if not cited:
             line = e.line or None
             message = f"event '{e.id}' cites no source; add sources = [\"…\"] naming where it comes from"

@@ -25,8 +25,8 @@ def actor_rows(store: Store) -> list[str]:
 
 def source_rows(store: Store) -> list[str]:
     """One line per source: id, name, kind, citing events, and facts resting on it alone."""
-    cited = Counter(c.id for e in store.events for c in set(e.sources))
-    alone = Counter(e.sources[0].id for e in store.events if len({c.id for c in e.sources}) == 1)
+    cited = Counter(s for e in store.events for s in e.cited)
+    alone = Counter(e.cited[0] for e in store.events if len(e.cited) == 1)
     out = []
     for source in store.sources.values():
         kind = f" [{clean(source.kind)}]" if source.kind else ""

@@ -85,6 +85,11 @@ class Event:
         return tuple(c.id for c in self.sources)
 
     @property
+    def cited(self) -> tuple[str, ...]:
+        """Every source the event rests on, once each: its citations, then its date claims'."""
+        return tuple(dict.fromkeys([*(c.id for c in self.sources), *(s for cl in self.claims for s in cl.sources)]))
+
+    @property
     def disputed(self) -> bool:
         return len(self.claims) > 1
 

@@ -169,17 +169,13 @@ def _term(store: Store, t: terms.Term, placement) -> Test:
     if field == "source":
         wanted = fold(value)
         ids = {s.id for s in store.sources.values() if wanted in (fold(s.id), fold(s.name))} | {value}
-        return lambda e: (YES if not ids.isdisjoint(_cited(e)) else NO, "")
+        return lambda e: (YES if not ids.isdisjoint(e.cited) else NO, "")
     if field == "text":
         wanted = fold(value)
         return lambda e: (YES if wanted in fold(e.title + " " + e.summary) else NO, "")
     if field in ("since", "until", "date"):
         return _date_test(t)
     return _relation_test(store, t, placement)
-
-
-def _cited(e: Event) -> set[str]:
-    return {c.id for c in e.sources} | {s for cl in e.claims for s in cl.sources}
 
 
 def _actor_test(store: Store, t: terms.Term) -> Test:

@@ -33,15 +33,6 @@ class Stats:
     unsourced: tuple[str, ...]
 
 
-def cited(e: Event) -> list[str]:
-    """Distinct source ids an event rests on: its citations and its date claims', in order."""
-    out: list[str] = []
-    for sid in [c.id for c in e.sources] + [s for cl in e.claims for s in cl.sources]:
-        if sid not in out:
-            out.append(sid)
-    return out
-
-
 def month_key(e: Event) -> str | None:
     """'2024-02' when every possible day of the event falls in that month, else None."""
     lo, hi = e.date.earliest, e.date.latest
@@ -67,7 +58,7 @@ def compute(events: Sequence[Event]) -> Stats:
     """The counts for `events` (usually a query's result)."""
     per_month = Counter(k for k in map(month_key, events) if k)
     months = _month_range(min(per_month), max(per_month)) if per_month else []
-    by_source = [cited(e) for e in events]
+    by_source = [e.cited for e in events]
     citing = Counter(s for ids in by_source for s in ids)
     alone = Counter(ids[0] for ids in by_source if len(ids) == 1)
     return Stats(
