@@ -10,19 +10,11 @@ import re
 from collections.abc import Iterator
 
 from timeline.model import Event
+from timeline.offices import fold
 
 SIMILAR_TITLES = 0.85
 RARE_WORD = 100
 _WORD = re.compile(r"\w+")
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive text, as queries match names."""
-    if text.isascii():  # nothing to strip; casefold alone is many times cheaper
-        return " ".join(text.casefold().split())
-    from timeline.offices import fold as fold_accents
-
-    return fold_accents(text)
 
 
 def look_alikes(events: tuple[Event, ...]) -> Iterator[tuple[int, int, str, int]]:

@@ -50,6 +50,8 @@ DEMONYMS = {
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a name, for matching what people type."""
+    if text.isascii():  # nothing to strip; casefold alone is many times cheaper
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 

@@ -11,27 +11,16 @@ from timeline.render.text import actor_name, citation_url, clean, date_line, sou
 
 def roles_on(store: Store, aid: str, e: Event) -> list[str]:
     """The offices an actor may have held on the event's date, worded with their spans."""
+    from timeline.offices import NO, held, tenure
+
     actor = store.actors.get(aid)
     if actor is None:
         return []
-    out = []
-    for role in actor.roles:
-        start = role.start.earliest if role.start else None
-        end = role.end.latest if role.end else None
-        if dates.overlaps(e.date, start, end):
-            where = f", {clean(role.org)}" if role.org else ""
-            out.append(f"{clean(role.title)}{where}{_span(role.start, role.end)}")
-    return out
-
-
-def _span(start: dates.EDate | None, end: dates.EDate | None) -> str:
-    if start and end:
-        return f" ({dates.display(start)} – {dates.display(end)})"
-    if start:
-        return f" (from {dates.display(start)})"
-    if end:
-        return f" (until {dates.display(end)})"
-    return ""
+    return [
+        f"{clean(role.title)}{f', {clean(role.org)}' if role.org else ''} ({clean(tenure(role))})"
+        for role in actor.roles
+        if held(role, e) != NO
+    ]
 
 
 def render_event(e: Event, store: Store, *, width: int = 80) -> str:
