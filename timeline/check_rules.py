@@ -168,21 +168,17 @@ def offices(store: Store, where: Where) -> Iterator[Problem]:
 
 def links(store: Store, where: Where) -> Iterator[Problem]:
     """E009 a link that says an event follows one the dates put certainly after it."""
-    from timeline.order import relations
+    from timeline.order import broken
 
-    for r in relations(store.events):
-        earlier, later = store.by_id.get(r.earlier), store.by_id.get(r.later)
-        if earlier is None or later is None or earlier is later:
-            continue  # E006 covers unknown ids; E010 covers an event linked to itself
-        if later.date.latest < earlier.date.earliest:
-            owner = store.by_id[r.owner]
-            ref = r.later if r.key == "before" else r.earlier
-            line, column = where.item(owner, r.key, ref)
-            message = (
-                f"event '{owner.id}': field '{r.key}': puts '{later.id}' after '{earlier.id}', but '{later.id}' is "
-                f"dated {later.date.text}, before '{earlier.id}' ({earlier.date.text}); fix a date or the link"
-            )
-            yield _problem("E009", message, line, column, owner.id)
+    for r in broken(store):  # unknown ids are E006's; an event cannot be dated before itself
+        earlier, later, owner = store.by_id[r.earlier], store.by_id[r.later], store.by_id[r.owner]
+        ref = r.later if r.key == "before" else r.earlier
+        line, column = where.item(owner, r.key, ref)
+        message = (
+            f"event '{owner.id}': field '{r.key}': puts '{later.id}' after '{earlier.id}', but '{later.id}' is "
+            f"dated {later.date.text}, before '{earlier.id}' ({earlier.date.text}); fix a date or the link"
+        )
+        yield _problem("E009", message, line, column, owner.id)
 
 
 def cycles(store: Store, where: Where) -> Iterator[Problem]:
@@ -192,8 +188,8 @@ def cycles(store: Store, where: Where) -> Iterator[Problem]:
     stuck = set(place(store).cyclic)
     if not stuck:
         return
-    # Kahn's leftovers include events downstream of a cycle; the cycles are the strongly
-    # connected parts of what is left.
+    # `cyclic` holds every event on some cycle; splitting it into strongly connected parts
+    # reports each cycle once.
     rels = [r for r in relations(store.events) if r.earlier in stuck and r.later in stuck]
     succ: dict[str, list[str]] = {}
     for r in rels:
@@ -201,7 +197,7 @@ def cycles(store: Store, where: Where) -> Iterator[Problem]:
     for part in _components(sorted(stuck, key=lambda i: store.by_id[i].index), succ):
         inside = [r for r in rels if r.earlier in part and r.later in part]
         if not inside:
-            continue  # a lone event with no link to itself is downstream, not in a cycle
+            continue  # defensive: every part of `cyclic` holds at least one link
         first = min(inside, key=lambda r: (store.by_id[r.owner].index, r.key))
         path = [first.earlier, *_path(first.later, first.earlier, succ, part)]
         owner = store.by_id[first.owner]

@@ -147,20 +147,27 @@ def sort_events(store: Store, events: Sequence[Event], placement: Placement | No
     return sorted(events, key=lambda e: (p.earliest[e.id], p.latest[e.id], p.depth[e.id], e.index))
 
 
+def broken(store: Store) -> list[Relation]:
+    """Relations the dates make impossible: the later event is certainly dated before the earlier."""
+    out = []
+    for r in relations(store.events):
+        earlier, later = store.by_id.get(r.earlier), store.by_id.get(r.later)
+        if earlier is not None and later is not None and later.date.latest < earlier.date.earliest:
+            out.append(r)
+    return out
+
+
 def contradictions(store: Store, placement: Placement | None = None) -> list[tuple[Event, str]]:
     """Relations the dates make impossible, and cycles: (event, message) pairs."""
     out: list[tuple[Event, str]] = []
-    for r in relations(store.events):
-        earlier, later = store.by_id.get(r.earlier), store.by_id.get(r.later)
-        if earlier is None or later is None:
-            continue
-        if later.date.latest < earlier.date.earliest:
-            ref = r.later if r.key == "before" else r.earlier
-            message = (
-                f"event '{r.owner}': field '{r.key}': says '{later.id}' comes after '{earlier.id}', "
-                f"but it is dated {later.date.text} and '{earlier.id}' {earlier.date.text}; fix the date or '{ref}'"
-            )
-            out.append((store.by_id[r.owner], message))
+    for r in broken(store):
+        earlier, later = store.by_id[r.earlier], store.by_id[r.later]
+        ref = r.later if r.key == "before" else r.earlier
+        message = (
+            f"event '{r.owner}': field '{r.key}': says '{later.id}' comes after '{earlier.id}', "
+            f"but it is dated {later.date.text} and '{earlier.id}' {earlier.date.text}; fix the date or '{ref}'"
+        )
+        out.append((store.by_id[r.owner], message))
     p = placement or place(store)
     if p.cyclic:
         first = min((store.by_id[eid] for eid in p.cyclic), key=lambda e: e.index)
