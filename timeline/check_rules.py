@@ -75,7 +75,7 @@ def sourcing(store: Store, where: Where) -> Iterator[Problem]:
             line = e.line or None
             message = f"event '{e.id}' rests on one source ('{only}'); add another if one corroborates it"
             yield _problem("N001", message, line, eid=e.id)
-        if e.disputed and not any(cl.preferred for cl in e.claims):
+        if e.undecided:
             claimed = " or ".join(cl.date.text for cl in e.claims)
             line = where.key(e, "dates")
             message = (

@@ -93,6 +93,11 @@ class Event:
     def disputed(self) -> bool:
         return len(self.claims) > 1
 
+    @property
+    def undecided(self) -> bool:
+        """Sources disagree on the date and no claim is preferred: the event spans them all."""
+        return self.disputed and not any(cl.preferred for cl in self.claims)
+
 
 @dataclass(frozen=True, slots=True)
 class Store:

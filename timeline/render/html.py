@@ -144,7 +144,7 @@ def _claim(cl: DateClaim, store: Store) -> str:
 
 
 def _when(e: Event, store: Store) -> str:
-    if e.disputed and not any(cl.preferred for cl in e.claims):
+    if e.undecided:
         claims = " or ".join(_claim(cl, store) for cl in e.claims)
         return f'<p class="when"><span class="also">disputed:</span> {claims}</p>'
     extra = also_reported(e, store)

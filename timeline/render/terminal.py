@@ -98,7 +98,7 @@ def _wide(e: Event, ctx: Context, width: int) -> list[Text]:
     right: list[tuple[str, str]] = []
     parts = _body(e, ctx)
     extra = also_reported(e, ctx.store)
-    if e.disputed and not any(cl.preferred for cl in e.claims):
+    if e.undecided:
         extra = date_line(e, ctx.store)
     if extra:
         parts.insert(1, (extra, "yellow"))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from timeline import dates
-from timeline.model import Citation, Event, Store
+from timeline.model import Citation, DateClaim, Event, Store
 
 # C0 and C1 control characters, DEL, Unicode line/paragraph separators, and the bidi and
 # format controls that can reorder or hide text in a terminal. Newlines and tabs are kept
@@ -64,12 +64,14 @@ def also_reported(e: Event, store: Store) -> str:
     """For a disputed date: 'also reported 11 Feb 2024 (TASS)', else ''."""
     if not e.disputed:
         return ""
-    others = [cl for cl in e.claims if cl.date is not e.date]
-    parts = []
-    for cl in others:
-        who = ", ".join(source_name(store, s) for s in cl.sources)
-        parts.append(f"{dates.display(cl.date)} ({who})" if who else dates.display(cl.date))
+    parts = [_claim(cl, store) for cl in e.claims if cl.date is not e.date]
     return clean("also reported " + "; ".join(parts)) if parts else ""
+
+
+def _claim(cl: DateClaim, store: Store) -> str:
+    """'11 Feb 2024 (TASS)': a claimed date and who claims it."""
+    who = ", ".join(source_name(store, s) for s in cl.sources)
+    return f"{dates.display(cl.date)} ({who})" if who else dates.display(cl.date)
 
 
 def source_name(store: Store, sid: str) -> str:
@@ -166,11 +168,7 @@ def sections(events: Sequence[Event]) -> list[tuple[str, list[tuple[str, list[Ev
 
 def date_line(e: Event, store: Store) -> str:
     """'9 Feb 2024 · also reported 11 Feb 2024 (TASS)', 'disputed: … or …', or just the date."""
-    if e.disputed and not any(cl.preferred for cl in e.claims):
-        parts = []
-        for cl in e.claims:
-            who = ", ".join(source_name(store, s) for s in cl.sources)
-            parts.append(f"{dates.display(cl.date)} ({who})" if who else dates.display(cl.date))
-        return clean("disputed: " + " or ".join(parts))
+    if e.undecided:
+        return clean("disputed: " + " or ".join(_claim(cl, store) for cl in e.claims))
     extra = also_reported(e, store)
     return clean(f"{when(e)} · {extra}" if extra else when(e))
