@@ -52,10 +52,14 @@ def render_file(capsys, tmp_path: Path, store: str, fmt: str, *args: str) -> byt
     return target.read_bytes()
 
 
-def test_cli_format_choices_are_the_registry():
-    """The formats `list --format` accepts and lists in its help are exactly the registry's keys."""
+def test_cli_format_choices_are_the_registry(capsys):
+    """The formats `list --format` offers when it refuses one are exactly the registry's keys, in order."""
     assert tuple(RENDERERS) == FORMATS
     assert set(SUFFIX) == set(RENDERERS)
+    code, _, err = run(capsys, "list", "-f", FIXTURE, "--format", "nope")
+    assert code == 2
+    offered = err.rstrip("\n").split("choose one of: ", 1)[1]
+    assert offered.split(", ") == list(RENDERERS)
 
 
 def test_help_lists_every_format(capsys):

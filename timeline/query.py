@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from timeline import terms
 from timeline.errors import UsageError
 from timeline.model import Event, Store
 from timeline.offices import MAYBE, NO, YES, actor_ids, fold, office_match, parse_office
+
+if TYPE_CHECKING:
+    from timeline.order import Placement
 
 __all__ = ["Filter", "Match", "select", "match", "limit", "describe", "actor_ids", "fold", "YES", "MAYBE", "NO"]
 
@@ -43,12 +47,15 @@ class Match:
     reasons: tuple[str, ...]
 
 
-def match(store: Store, f: Filter, events: Sequence[Event] | None = None) -> list[Match]:
+def match(
+    store: Store, f: Filter, events: Sequence[Event] | None = None, *, placement: Placement | None = None
+) -> list[Match]:
     """Events of `store` that pass `f` (certainly, or possibly unless strict), in store order."""
     from timeline import order
 
     clauses = _clauses(f)
-    placement = order.place(store) if _needs_placement(clauses) else None
+    if placement is None and _needs_placement(clauses):
+        placement = order.place(store)
     tests = [_compile(store, c, placement) for c in clauses]
     pool = store.events if events is None else events
     floor = YES if f.strict else MAYBE

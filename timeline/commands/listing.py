@@ -128,7 +128,7 @@ def list_(
     s, placement, first = index.prepare(store_path(file), f, lambda: load_store(file))
     for line, message in first:
         warn(f"{s.path}:{line}: {message} (see 'timeline check')")
-    matches = {m.event.id: m for m in query.match(s, f)}
+    matches = {m.event.id: m for m in query.match(s, f, placement=placement)}
     ordered = order.sort_events(s, [m.event for m in matches.values()], placement)
     events = query.limit(ordered, limit, reverse=reverse)
     notes = {}
