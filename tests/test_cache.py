@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from timeline import cache, index, order, query, store
+from timeline import cache, query, store
+from timeline.cache import index
+from timeline.query import order
 from timeline.render import RENDERERS, Context, get
 
 EXTRA_EVENT = """

@@ -54,7 +54,7 @@ def editing(tmp_path, monkeypatch):
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDIT_LOG", str(tmp_path / "calls.json"))
     monkeypatch.setenv("STORE", str(store))
-    monkeypatch.setattr("timeline.commands.prompts.interactive", lambda no_input: True)
+    monkeypatch.setattr("timeline.cli.prompts.interactive", lambda no_input: True)
     return store
 
 

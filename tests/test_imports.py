@@ -23,10 +23,10 @@ NOT_AT_START = (
     "tomli",
     "tomllib",
     "json",
-    "timeline.schema",
+    "timeline.store.schema",
     "timeline.store",
     "timeline.cache",
-    "timeline.index",
+    "timeline.cache.index",
     "timeline.render.terminal",
     "timeline.render.markdown",
 )

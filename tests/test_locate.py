@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from timeline.locate import Locator, event_lines
+from timeline.store.locate import Locator, event_lines
 
 TEXT = '''\
 # [[events]] in a comment is not a header

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 from tests.test_cli import run
-from timeline import schema
+from timeline.store import schema
 
 SEED = (ROOT / "events.toml").read_text(encoding="utf-8")
 PER_MUTATION = int(os.environ.get("TIMELINE_MALFORMED_CASES", "30"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from timeline import store
-from timeline.offices import MAYBE, NO, YES, actor_ids, fold, holders, office_match, parse_office
 from timeline.query import Filter, match
+from timeline.query.offices import MAYBE, NO, YES, actor_ids, fold, holders, office_match, parse_office
 
 DATA = Path(__file__).parent / "data" / "offices" / "ministers.toml"
 

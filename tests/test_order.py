@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from timeline import dates
 from timeline.model import DateClaim, Event, Store
-from timeline.order import Relation, contradictions, place, relations, sort_events
+from timeline.query.order import Relation, contradictions, place, relations, sort_events
 
 
 def ev(eid: str, when: str, index: int, **links: list[str]) -> Event:

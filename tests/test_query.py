@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import DATA
 from tests.test_cli import run
-from timeline import order, query, store
+from timeline import query, store
 from timeline.errors import UsageError
-from timeline.query import Filter
+from timeline.query import Filter, order
 
 SAMPLE = DATA / "core" / "sample.toml"
 

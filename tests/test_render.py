@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli import run
-from timeline.commands.common import FORMATS
+from timeline.cli.common import FORMATS
 from timeline.render import RENDERERS
 
 DATA = Path(__file__).parent / "data" / "render"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.test_cli import run
 from timeline.render.csv import COLUMNS, neutralise
-from timeline.render.text import clean
+from timeline.text import clean
 
 FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")
 

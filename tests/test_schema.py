@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli import run
-from timeline import schema
+from timeline.store import schema
 
 BASE = """\
 [store]
@@ -405,18 +405,6 @@ def test_build_collects_problems_in_line_order():
         ("E006", 22, "e1"),
     ]
     assert [e.id for e in store.events] == ["letter", "e1"]
-
-
-def test_suggest_names_the_closest_or_lists_all():
-    """suggest() gives one close match or the list of choices."""
-    assert schema.suggest("titel", ("title", "summary")) == "did you mean 'title'?"
-    assert schema.suggest("qq", ("title", "summary")) == "expected one of: title, summary"
-
-
-def test_printable_escapes_only_what_is_unsafe():
-    """printable() keeps letters and accents and escapes controls, bidi marks and line separators."""
-    assert schema.printable("Müller – ok") == "Müller – ok"
-    assert schema.printable("a\nb\tc\x1b\u2028\u202e\x85") == "a\\nb\\tc\\x1b\\u2028\\u202e\\x85"
 
 
 ENTRY_LINES = [

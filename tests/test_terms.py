@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from timeline.errors import UsageError
-from timeline.terms import Any, Term, group, parse, parse_term, tokenize
+from timeline.query.terms import Any, Term, group, parse, parse_term, tokenize
 
 
 def test_one_argument_holds_many_terms_and_quoted_phrases():

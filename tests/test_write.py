@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import DATA
 from tests.test_cli import run
-from timeline import ids, store, toml_out, write
+from timeline import store, write
+from timeline.write import ids, toml_out
 
 COMMENTED = DATA / "write" / "commented.toml"
 ROOT = Path(__file__).resolve().parent.parent
@@ -503,7 +504,7 @@ def test_killed_writer_never_leaves_a_broken_store(tmp_path):
 PAUSED = """
 import os, sys, time
 from pathlib import Path
-import timeline.atomic as atomic
+import timeline.write.file as atomic
 point = sys.argv[1]
 real_replace, real_fsync = os.replace, os.fsync
 def hold():

@@ -35,12 +35,8 @@ from collections.abc import Sequence  # already loaded by dataclasses; `typing` 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-# English on purpose: output must not depend on the machine's locale.
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-)  # fmt: skip
-_MONTHS = tuple(name[:3] for name in _MONTH_NAMES)
+from timeline.text import MONTH_ABBREVIATIONS, MONTH_NAMES
+
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _QUALIFIERS = {"": (False, False), "?": (True, False), "~": (False, True), "%": (True, True)}
 # Deliberately loose, so that near-misses get a message naming the part that is wrong.
@@ -176,7 +172,7 @@ def _single(part: str, whole: str) -> EDate:
             raise fail(f'a day needs a known month; write "{y}-XX-XX"')
         last = _month_end(ylo, int(mo)).day
         if not re.fullmatch(r"\d\d", d) or not 1 <= int(d) <= last:
-            month = f"{_MONTH_NAMES[lo.month - 1]} {y}"
+            month = f"{MONTH_NAMES[lo.month - 1]} {y}"
             raise fail(f"day {d} is not 01-{last} ({month} has {last} days)")
         lo = hi = date(ylo, int(mo), int(d))
         precision = "day"
@@ -239,8 +235,8 @@ def _core(d: EDate) -> str:
     """Wording for a single (non-interval) date."""
     e = d.earliest
     words = {
-        "day": f"{e.day} {_MONTHS[e.month - 1]} {e.year}",
-        "month": f"{_MONTHS[e.month - 1]} {e.year}",
+        "day": f"{e.day} {MONTH_ABBREVIATIONS[e.month - 1]} {e.year}",
+        "month": f"{MONTH_ABBREVIATIONS[e.month - 1]} {e.year}",
         "year": str(e.year),
         "decade": f"{e.year}s",
         # "20XX" is 2000-2099, which is not the 21st century; say exactly what it is.
@@ -275,13 +271,13 @@ def _span(s: EDate, e: EDate) -> str:
     if plain and a.year == b.year and s.precision == "month":
         if a.month == b.month:
             return _core(s)
-        return f"{_MONTHS[a.month - 1]}–{_MONTHS[b.month - 1]} {a.year}"
+        return f"{MONTH_ABBREVIATIONS[a.month - 1]}–{MONTH_ABBREVIATIONS[b.month - 1]} {a.year}"
     if plain and a.year == b.year and s.precision == "day":
         if a == b:
             return _core(s)
         if a.month == b.month:
-            return f"{a.day}–{b.day} {_MONTHS[a.month - 1]} {a.year}"
-        return f"{a.day} {_MONTHS[a.month - 1]} – {b.day} {_MONTHS[b.month - 1]} {a.year}"
+            return f"{a.day}–{b.day} {MONTH_ABBREVIATIONS[a.month - 1]} {a.year}"
+        return f"{a.day} {MONTH_ABBREVIATIONS[a.month - 1]} – {b.day} {MONTH_ABBREVIATIONS[b.month - 1]} {a.year}"
     return f"{_core(s)} – {_core(e)}"
 
 

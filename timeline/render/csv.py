@@ -18,7 +18,8 @@ from datetime import date
 
 from timeline.model import Event, Store
 from timeline.render import Context
-from timeline.render.text import actor_name, citation_url, clean, date_line, source_name
+from timeline.render.text import actor_name, citation_url, date_line, source_name
+from timeline.text import clean
 
 COLUMNS = (
     "id",

@@ -6,12 +6,13 @@ import textwrap
 
 from timeline import dates
 from timeline.model import Event, Store
-from timeline.render.text import actor_name, citation_url, clean, date_line, source_name
+from timeline.render.text import actor_name, citation_url, date_line, source_name
+from timeline.text import clean
 
 
 def roles_on(store: Store, aid: str, e: Event) -> list[str]:
     """The offices an actor may have held on the event's date, worded with their spans."""
-    from timeline.offices import NO, held, tenure
+    from timeline.query.offices import NO, held, tenure
 
     actor = store.actors.get(aid)
     if actor is None:

@@ -9,7 +9,7 @@ from typing import Any
 from timeline import dates
 from timeline.model import Event, Store
 from timeline.render import Context
-from timeline.render.text import json_escape
+from timeline.text import json_escape
 
 
 def event_json(e: Event, store: Store) -> dict[str, Any]:

@@ -7,35 +7,15 @@ from collections.abc import Sequence
 
 from timeline import dates
 from timeline.model import Citation, DateClaim, Event, Store
+from timeline.text import CONTROL, MONTH_NAMES, clean
 
-# C0 and C1 control characters, DEL, Unicode line/paragraph separators, and the bidi and
-# format controls that can reorder or hide text in a terminal. Newlines and tabs are kept
-# only when a caller asks for them (`newlines=True`).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # An address we are willing to make clickable: http(s), no spaces, quotes or angle brackets.
 _WEB = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
 
 
-def clean(text: str, *, newlines: bool = False) -> str:
-    """Store text made inert for any output: control codes become U+FFFD, never reach a terminal."""
-    text = _CONTROL.sub("\ufffd", text)
-    if not newlines:
-        text = text.replace("\n", " ").replace("\t", " ")
-    return text
-
-
-def json_escape(text: str) -> str:
-    """JSON text with every control and bidi character written as a \\uXXXX escape.
-
-    `json.dumps(..., ensure_ascii=False)` leaves DEL, C1 controls (U+009B is a CSI on some
-    terminals) and bidi overrides raw; escaped, the document means the same and prints safely.
-    """
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
 def web_url(url: str | None) -> str | None:
     """`url` if it is a plain http(s) address; None for javascript:, data:, mailto: and the like."""
-    if url and _WEB.fullmatch(url) and not _CONTROL.search(url):
+    if url and _WEB.fullmatch(url) and not CONTROL.search(url):
         return url
     return None
 
@@ -127,16 +107,6 @@ def relations(e: Event, store: Store) -> list[tuple[str, tuple[str, ...]]]:
     return [(label, ids) for label, ids in links if ids]
 
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def month_name(month: int) -> str:
-    return _MONTHS[month - 1]
-
-
 def group(e: Event) -> tuple[str, str]:
     """(year heading, month heading) for an event: where it began, as far as the store knows."""
     d = e.date
@@ -149,7 +119,7 @@ def group(e: Event) -> tuple[str, str]:
         return f"{lo.year}–{hi.year}", ""
     year = str(lo.year)
     if lo.month == hi.month:
-        return year, f"{_MONTHS[lo.month - 1]} {year}"
+        return year, f"{MONTH_NAMES[lo.month - 1]} {year}"
     return year, "Date disputed between months" if d.members else "Month not known"
 
 

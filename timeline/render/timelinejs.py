@@ -16,7 +16,8 @@ from timeline import dates
 from timeline.model import Event, Store
 from timeline.render import Context
 from timeline.render.html import citation_item, escape_text
-from timeline.render.text import actor_labels, date_line, json_escape, selection
+from timeline.render.text import actor_labels, date_line, selection
+from timeline.text import json_escape
 
 
 def date_parts(d: dates.EDate, side: str) -> dict[str, int]:

@@ -1,0 +1,187 @@
+"""`timeline check`: running the enabled rules over a store's text, and writing what they found.
+
+Pure: takes text and choices, returns a Report. Reading files is the command's job. The rule
+table and the choosing of rules live in `timeline.check_select`; the rules themselves (beyond
+the schema's E002–E008) in `timeline.check_rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from timeline.check.selection import ALWAYS_ON as ALWAYS_ON
+from timeline.check.selection import RULES, Selection, enabled, selection_from_table, strictness
+from timeline.check.selection import Rule as Rule
+from timeline.check.selection import selector_error as selector_error
+from timeline.check.selection import split_selectors as split_selectors
+from timeline.errors import StoreError
+from timeline.model import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What checking one store found, already filtered by the rule selection and sorted by line."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    strict: bool = False
+
+    def count(self, severity: str) -> int:
+        return sum(p.severity == severity for p in self.problems)
+
+    @property
+    def failed(self) -> bool:
+        """Errors fail; warnings fail only under strict; notes never do."""
+        return self.count("error") > 0 or (self.strict and self.count("warning") > 0)
+
+
+def run(text: str, name: str, *, project: Selection = Selection(), cli: Selection = Selection()) -> Report:
+    """Check a store's text: parse, validate, apply every enabled rule.
+
+    Rule choices come from pyproject.toml (`project`), then the store's own `[check]` table,
+    then the command line (`cli`); each may override the one before.
+    """
+    from timeline import store
+    from timeline.check import rules as check_rules
+    from timeline.store import schema
+
+    try:
+        data = store.parse_toml(text, name)
+    except StoreError as err:
+        return Report(name, (syntax_problem(text, err),), strictness([project, cli]))
+    built, problems = schema.build(data, name, text)
+    own, bad = selection_from_table(built.check)
+    ordered = [project, own, cli]
+    on = enabled(ordered)
+    problems += check_rules.run(built, data, text, on)
+    # A mistake in [check] itself is always shown: the table cannot be trusted to hide it.
+    chosen = [_with_severity(p) for p in problems if p.code in on] + _config_problems(text, bad)
+    chosen.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
+    return Report(name, tuple(_dedupe(chosen)), strictness(ordered))
+
+
+def _with_severity(p: Problem) -> Problem:
+    severity = RULES[p.code].severity if p.code in RULES else p.severity
+    return p if p.severity == severity else replace(p, severity=severity)
+
+
+def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
+    # The schema reports one thing per field it reads; two identical lines help nobody.
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _config_problems(text: str, bad: list[tuple[str, str, str]]) -> list[Problem]:
+    if not bad:
+        return []
+    from timeline.store.locate import Locator
+
+    loc = Locator(text)
+    return [Problem(code, "error", f"[check]: {msg}", line=loc.key("check", key)) for code, key, msg in bad]
+
+
+_DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
+
+
+def syntax_problem(text: str, err: StoreError) -> Problem:
+    """The parser's complaint as a located problem: E005 for a table declared twice, else E001."""
+    import tomli
+
+    try:
+        tomli.loads(text)
+    except tomli.TOMLDecodeError as e:
+        msg = getattr(e, "msg", str(e))
+        line, column = getattr(e, "lineno", None), getattr(e, "colno", None)
+    except Exception:  # too deep, too long a number: parse_toml's own message says where and why
+        raise err from None
+    else:  # pragma: no cover - parse_toml failed, so the same parse cannot succeed
+        raise err
+    twice = _DECLARED_TWICE.match(msg)
+    if twice and line:
+        return _declared_twice(text, twice.group(1), line)
+    return Problem("E001", "error", f"TOML syntax error: {msg}; fix the file and try again", line=line, column=column)
+
+
+def _declared_twice(text: str, key_repr: str, line: int) -> Problem:
+    import ast
+
+    from timeline.store.locate import Locator
+
+    try:
+        parts = [str(p) for p in ast.literal_eval(f"({key_repr},)")]
+    except (ValueError, SyntaxError, TypeError):
+        parts = [key_repr]
+    dotted = ".".join(parts)
+    raw = text.splitlines()[line - 1] if line <= text.count("\n") + 1 else ""
+    column = raw.find("[") + 1 or None
+    first = Locator(text).table(dotted)
+    before = f" (first on line {first})" if first and first != line else ""
+    if len(parts) == 2 and parts[0] in ("actors", "sources"):
+        kind = parts[0][:-1]
+        message = f"duplicate {kind} id '{parts[1]}'{before}; merge the two [{dotted}] tables or rename one"
+    else:
+        message = f"table [{dotted}] is declared twice{before}; merge the two"
+    return Problem("E005", "error", message, line=line, column=column)
+
+
+# ---- output -------------------------------------------------------------------------------
+
+
+def format_text(report: Report) -> str:
+    """One `path:LINE:COL: CODE severity: message` line per finding, safe for a terminal."""
+    from timeline.text import clean
+
+    return "".join(clean(p.format(report.path)) + "\n" for p in report.problems)
+
+
+def summary(report: Report) -> str:
+    """`events.toml: 1 error, 2 warnings, 0 notes`, noting when --strict makes warnings fail."""
+    parts = [_plural(report.count(s), s) for s in ("error", "warning", "note")]
+    tail = " (strict: warnings fail)" if report.strict and report.count("warning") else ""
+    return f"{report.path}: {', '.join(parts)}{tail}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def findings_json(reports: Sequence[Report]) -> list[dict[str, Any]]:
+    """Findings of every report as JSON-ready dicts; key order is part of the format."""
+    return [
+        {
+            "file": r.path,
+            "line": p.line,
+            "column": p.column,
+            "code": p.code,
+            "severity": p.severity,
+            "rule": RULES[p.code].name if p.code in RULES else None,
+            "message": p.message,
+            "event_id": p.event_id,
+        }
+        for r in reports
+        for p in r.problems
+    ]
+
+
+def rules_text() -> str:
+    """`--list-rules`: code, severity and name, with the reason on an indented second line."""
+    return "".join(f"{r.code}  {r.severity:<7}  {r.name}\n      {r.reason}\n" for r in RULES.values())
+
+
+def rules_markdown() -> str:
+    """The rule table for the README."""
+    rows = ["| Code | Severity | Rule | Why it matters |", "|---|---|---|---|"]
+    rows += [f"| {r.code} | {r.severity} | {r.name} | {r.reason} |" for r in RULES.values()]
+    return "\n".join(rows) + "\n"
+
+
+def rules_json() -> list[dict[str, str]]:
+    return [{"code": r.code, "severity": r.severity, "name": r.name, "reason": r.reason} for r in RULES.values()]

@@ -1,0 +1,275 @@
+"""The rules `timeline check` adds to the schema's: each takes the built store, yields Problems.
+
+Every function here is pure. Lines come from the store text through `Where`, which only scans
+the text when a rule has something to report. The look-alike search is in `timeline.check_similar`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
+from typing import Any
+
+from timeline.check.selection import RULES
+from timeline.check.similar import look_alikes
+from timeline.model import Event, Problem, Role, Store
+from timeline.store.locate import Locator
+from timeline.text import fold
+
+
+class Where:
+    """Line and column of things in the store text, found on demand."""
+
+    def __init__(self, text: str, data: Mapping[str, Any]) -> None:
+        self._text = text
+        self.data = data  # the parsed TOML, for what the model does not keep
+        self._lines: list[str] | None = None
+
+    @cached_property
+    def locator(self) -> Locator:
+        return Locator(self._text)
+
+    def key(self, e: Event, key: str) -> int | None:
+        """The line of `key` in the event's table, else the event's own line."""
+        return self.locator.key(_table(e), key) or e.line or None
+
+    def item(self, e: Event, key: str, ref: str) -> tuple[int | None, int | None]:
+        """Where the id `ref` is written in the event's list `key`: line, and column when it is found."""
+        raw = _items(self.data.get("events"))
+        values = _items(raw[e.index].get(key)) if e.index < len(raw) and isinstance(raw[e.index], dict) else []
+        n = next((n for n, v in enumerate(values) if _ref(v) == ref), None)
+        line = self.locator.item(_table(e), key, n) if n is not None else self.key(e, key)
+        if line is None:
+            return None, None
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        text = self._lines[line - 1] if line <= len(self._lines) else ""
+        # Ids are plain (letters, digits, - _ .), so they are written as is inside the quotes.
+        for quoted in (f'"{ref}"', f"'{ref}'"):
+            if quoted in text:
+                return line, text.index(quoted) + 1
+        return line, None
+
+
+def _problem(code: str, message: str, line: int | None, column: int | None = None, eid: str | None = None) -> Problem:
+    return Problem(code, RULES[code].severity, message, line=line, column=column, event_id=eid)
+
+
+def _table(e: Event) -> str:
+    return f"events.{e.index}"
+
+
+# ---- events and their sources -------------------------------------------------------------
+
+
+def sourcing(store: Store, where: Where) -> Iterator[Problem]:
+    """W001 no source at all; N001 a single source; W002 disputed dates with none preferred."""
+    for e in store.events:
+        cited = e.cited
+        if not cited:
+            line = e.line or None
+            message = f"event '{e.id}' cites no source; add sources = [\"…\"] naming where it comes from"
+            yield _problem("W001", message, line, eid=e.id)
+        elif len(cited) == 1:
+            (only,) = cited
+            # At the event's header: placing thousands of notes at their keys would cost a full scan.
+            line = e.line or None
+            message = f"event '{e.id}' rests on one source ('{only}'); add another if one corroborates it"
+            yield _problem("N001", message, line, eid=e.id)
+        if e.undecided:
+            claimed = " or ".join(cl.date.text for cl in e.claims)
+            line = where.key(e, "dates")
+            message = (
+                f"event '{e.id}': sources disagree on the date ({claimed}) and no claim is preferred; "
+                "mark the best-supported one with preferred = true"
+            )
+            yield _problem("W002", message, line, eid=e.id)
+
+
+# ---- actors and sources nobody uses -------------------------------------------------------
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _ref(item: Any) -> Any:
+    return item.get("id") if isinstance(item, dict) else item
+
+
+def used_ids(data: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+    """Actor and source ids the raw events mention, including events the schema had to drop.
+
+    Counting from the raw tables keeps one broken event from making its actors look unused.
+    """
+    actors: set[str] = set()
+    sources: set[str] = set()
+    for raw in _items(data.get("events")):
+        if not isinstance(raw, dict):
+            continue
+        actors.update(a for a in map(_ref, _items(raw.get("actors"))) if isinstance(a, str))
+        sources.update(s for s in map(_ref, _items(raw.get("sources"))) if isinstance(s, str))
+        for claim in _items(raw.get("dates")):
+            if isinstance(claim, dict):
+                sources.update(s for s in _items(claim.get("sources")) if isinstance(s, str))
+    return actors, sources
+
+
+def unused(store: Store, where: Where) -> Iterator[Problem]:
+    """W004 actors and W005 sources that no event mentions."""
+    actors, sources = used_ids(where.data)
+    for aid in store.actors:
+        if aid not in actors:
+            message = f"actor '{aid}' takes part in no event; add the event that involves them, or remove the actor"
+            yield _problem("W004", message, store.actors[aid].line or None)
+    for sid in store.sources:
+        if sid not in sources:
+            message = f"source '{sid}' is cited by no event; cite it where it supports a fact, or remove it"
+            yield _problem("W005", message, store.sources[sid].line or None)
+
+
+# ---- offices --------------------------------------------------------------------------------
+
+
+def _reversed(role: Role) -> bool:
+    return role.start is not None and role.end is not None and role.end.latest < role.start.earliest
+
+
+def offices(store: Store, where: Where) -> Iterator[Problem]:
+    """W007 an office the actor never held; W006 an office held, but not at the event's date."""
+    from timeline.query.offices import NO, held, tenure
+
+    for e in store.events:
+        for aid, office in e.offices:
+            actor = store.actors.get(aid)
+            if actor is None:
+                continue  # E006 already says the actor is unknown
+            wanted = fold(office)
+            matching = [r for r in actor.roles if wanted in {fold(r.title), *map(fold, r.aliases)}]
+            line, column = where.item(e, "actors", aid)
+            if not matching:
+                known = ", ".join(f"'{r.title}'" for r in actor.roles) or "none recorded"
+                message = (
+                    f"event '{e.id}': actor '{aid}' acts as '{office}', which matches none of their offices "
+                    f"({known}); use a title or alias from [actors.{aid}], or add the role there"
+                )
+                yield _problem("W007", message, line, column, e.id)
+            # A reversed span (E011) says nothing about when the office was held.
+            elif not any(_reversed(r) or held(r, e) != NO for r in matching):
+                spans = "; ".join(f"'{r.title}' {tenure(r)}" for r in matching)
+                message = (
+                    f"event '{e.id}' (dated {e.date.text}): actor '{aid}' acts as '{office}', but held it "
+                    f"only {spans}; check the date, the office or the role's span"
+                )
+                yield _problem("W006", message, line, column, e.id)
+
+
+# ---- links between events ------------------------------------------------------------------
+
+
+def links(store: Store, where: Where) -> Iterator[Problem]:
+    """E009 a link that says an event follows one the dates put certainly after it."""
+    from timeline.query.order import broken
+
+    for r in broken(store):  # unknown ids are E006's; an event cannot be dated before itself
+        earlier, later, owner = store.by_id[r.earlier], store.by_id[r.later], store.by_id[r.owner]
+        ref = r.later if r.key == "before" else r.earlier
+        line, column = where.item(owner, r.key, ref)
+        message = (
+            f"event '{owner.id}': field '{r.key}': puts '{later.id}' after '{earlier.id}', but '{later.id}' is "
+            f"dated {later.date.text}, before '{earlier.id}' ({earlier.date.text}); fix a date or the link"
+        )
+        yield _problem("E009", message, line, column, owner.id)
+
+
+def cycles(store: Store, where: Where) -> Iterator[Problem]:
+    """E010 each cycle of links once, at the link written first in the file."""
+    from timeline.query.order import place, relations
+
+    stuck = set(place(store).cyclic)
+    if not stuck:
+        return
+    # `cyclic` holds every event on some cycle; splitting it into strongly connected parts
+    # reports each cycle once.
+    rels = [r for r in relations(store.events) if r.earlier in stuck and r.later in stuck]
+    succ: dict[str, list[str]] = {}
+    for r in rels:
+        succ.setdefault(r.earlier, []).append(r.later)
+    for part in _components(sorted(stuck, key=lambda i: store.by_id[i].index), succ):
+        inside = [r for r in rels if r.earlier in part and r.later in part]
+        if not inside:
+            continue  # defensive: every part of `cyclic` holds at least one link
+        first = min(inside, key=lambda r: (store.by_id[r.owner].index, r.key))
+        path = [first.earlier, *_path(first.later, first.earlier, succ, part)]
+        owner = store.by_id[first.owner]
+        ref = first.later if first.key == "before" else first.earlier
+        line, column = where.item(owner, first.key, ref)
+        chain = " → ".join(f"'{i}'" for i in path)
+        message = (
+            f"event '{owner.id}': field '{first.key}': the links make a cycle ({chain}), "
+            "so no order is possible; remove the wrong link"
+        )
+        yield _problem("E010", message, line, column, owner.id)
+
+
+def _components(nodes: list[str], succ: dict[str, list[str]]) -> list[set[str]]:
+    """Strongly connected components, in the order Tarjan's algorithm closes them."""
+    # The one Tarjan in the code base is the one that places events; it numbers components as it closes them.
+    from timeline.query.order import components as numbered
+
+    parts: dict[int, set[str]] = {}
+    for node, n in numbered(nodes, succ).items():
+        parts.setdefault(n, set()).add(node)
+    return [parts[n] for n in sorted(parts)]
+
+
+def _path(start: str, goal: str, succ: Mapping[str, list[str]], within: set[str]) -> list[str]:
+    """The shortest path start → … → goal inside one component (breadth first)."""
+    came: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if node == goal:
+            break
+        for nxt in succ.get(node, ()):
+            if nxt in within and nxt not in came:
+                came[nxt] = node
+                queue.append(nxt)
+    path: list[str] = []
+    step: str | None = goal
+    while step is not None:
+        path.append(step)
+        step = came.get(step)
+    return path[::-1]
+
+
+# ---- look-alike events ---------------------------------------------------------------------
+
+
+def duplicates(store: Store, where: Where) -> Iterator[Problem]:
+    """W003 events with overlapping dates and near-identical titles, or the same actors and type."""
+    events = store.events
+    for later, earlier, why, more in look_alikes(events):
+        first, second = events[earlier], events[later]
+        extra = f" (and {more} more)" if more else ""
+        message = (
+            f"event '{second.id}' looks like '{first.id}' (line {first.line}){extra}: dates overlap and {why}; "
+            "merge them, or make the titles say how they differ"
+        )
+        yield _problem("W003", message, second.line or None, eid=second.id)
+
+
+# Each rule with the codes it can yield, so a run skips rules whose codes are all off.
+CHECKERS: tuple[tuple[frozenset[str], Callable[[Store, Where], Iterator[Problem]]], ...] = (
+    (frozenset({"W001", "N001", "W002"}), sourcing),
+    (frozenset({"W004", "W005"}), unused),
+    (frozenset({"W006", "W007"}), offices),
+    (frozenset({"E009"}), links),
+    (frozenset({"E010"}), cycles),
+    (frozenset({"W003"}), duplicates),
+)
+
+
+def run(store: Store, data: Mapping[str, Any], text: str, on: frozenset[str]) -> list[Problem]:
+    """Every finding of the enabled rules (the caller filters codes a checker yields but is off)."""
+    where = Where(text, data)
+    return [p for codes, checker in CHECKERS if codes & on for p in checker(store, where)]

@@ -1,0 +1,216 @@
+"""What every command shares: finding and loading the store, option types, writing output, a progress meter."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from timeline.errors import UsageError
+from timeline.model import Store
+from timeline.render import RENDERERS
+
+if TYPE_CHECKING:
+    from timeline.dates import EDate
+
+FORMATS = tuple(RENDERERS)
+
+FileOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--file",
+        "-f",
+        help="The store to read. Default: $TIMELINE_FILE, else events.toml here or in the nearest parent folder.",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+]
+WidthOpt = Annotated[Optional[int], typer.Option(min=20, help="Wrap text at this width.")]
+
+
+def store_path(file: str | None) -> Path:
+    """The store a command works on (see FileOpt's help for the search order)."""
+    from timeline import store
+
+    return store.find(file)
+
+
+def load_store(file: str | None) -> Store:
+    """Find and load the store; any problem is a TimelineError for the CLI to print."""
+    from timeline import store
+
+    return store.load(store_path(file))
+
+
+def typed_date(text: str, flag: str) -> EDate:
+    """A date typed on the command line ('9 Feb 2024', 'Feb 2024', today); a bad one names `flag`."""
+    from timeline import dates
+
+    try:
+        return dates.parse_typed(text, today=date.today())
+    except dates.DateError as e:
+        raise UsageError(f"{flag}: {e}") from None
+
+
+def typed_bound(text: str | None, flag: str, which: str) -> date | None:
+    """The earliest or latest day of a date typed on the command line ('Feb 2024' is a month)."""
+    if text is None:
+        return None
+    return getattr(typed_date(text, flag), which)
+
+
+def terminal_width() -> int:
+    """$COLUMNS, else the terminal's width, else 80."""
+    if "COLUMNS" in os.environ:
+        try:
+            return max(int(os.environ["COLUMNS"]), 20)
+        except ValueError:
+            pass
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 80
+
+
+_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".ics": "ics"}
+_EXTENSIONS |= {".csv": "csv", ".json": "json", ".txt": "plain"}
+
+
+def choose_format(fmt: str | None, output: str | None = None) -> str:
+    """The --format asked for; else the one --output's extension names; else rich on a terminal, plain piped."""
+    if fmt is None and output not in (None, "-"):
+        return _EXTENSIONS.get(Path(output).suffix.lower(), "plain")
+    if fmt is None:
+        return "rich" if sys.stdout.isatty() else "plain"
+    if fmt not in RENDERERS:
+        raise UsageError(f"--format: unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def emit(result: Any, *, width: int, output: str | None = None) -> None:
+    """Write a renderer's result: text as is, a rich renderable through a console."""
+    if not isinstance(result, str):
+        from io import StringIO
+
+        from rich.console import Console
+
+        if output is None:
+            Console(width=width, highlight=False, soft_wrap=False).print(result)
+            return
+        buffer = StringIO()
+        Console(file=buffer, width=width, highlight=False, no_color=True).print(result)
+        result = buffer.getvalue()
+    if output is not None and output != "-":
+        from timeline.write.file import write_atomic
+
+        write_atomic(Path(output), result)
+        return
+    sys.stdout.write(result)
+    sys.stdout.flush()
+
+
+def warn(message: str) -> None:
+    """A one-line warning on stderr."""
+    sys.stderr.write(f"timeline: warning: {message}\n")
+
+
+def _completion_store() -> Store | None:
+    # Completion must never print an error into the user's shell line.
+    try:
+        return load_store(None)
+    except Exception:
+        return None
+
+
+def complete_ids(incomplete: str) -> list[str]:
+    """Event and actor ids for shell completion."""
+    s = _completion_store()
+    if s is None:
+        return []
+    return [i for i in [*s.by_id, *s.actors] if i.startswith(incomplete)]
+
+
+def complete_actors(incomplete: str) -> list[str]:
+    s = _completion_store()
+    return [a for a in (s.actors if s else ()) if a.startswith(incomplete)]
+
+
+def complete_tags(incomplete: str) -> list[str]:
+    s = _completion_store()
+    tags = sorted({t for e in s.events for t in e.tags}) if s else []
+    return [t for t in tags if t.startswith(incomplete)]
+
+
+def complete_sources(incomplete: str) -> list[str]:
+    s = _completion_store()
+    return [x for x in (s.sources if s else ()) if x.startswith(incomplete)]
+
+
+class Meter:
+    """A progress bar on stderr for work that takes more than a moment; nothing when piped."""
+
+    DELAY = 0.4
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._total: int | None = None
+        self._done = 0
+        self._step = ""
+        self._bar: Any = None
+        self._task: Any = None
+        self._timer: Any = None
+        if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+            import threading
+
+            self._timer = threading.Timer(self.DELAY, self._start)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+        bar = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+            console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self._task = bar.add_task(self._description(), total=self._total, completed=self._done, count=self._count())
+        bar.start()
+        self._bar = bar
+
+    def _count(self) -> str:
+        return f"{self._done}/{self._total}" if self._total else ""
+
+    def _description(self) -> str:
+        return f"{self.label}: {self._step}" if self._step else self.label
+
+    def describe(self, step: str) -> None:
+        """Name the phase under way (reading, checking, validating, writing)."""
+        self._step = step
+        if self._bar is not None:
+            self._bar.update(self._task, description=self._description())
+
+    def total(self, n: int | None) -> None:
+        """Start counting to `n` (None: a phase without a count)."""
+        self._total, self._done = n, 0
+        if self._bar is not None:
+            self._bar.update(self._task, total=n, completed=0, count=self._count())
+
+    def advance(self) -> None:
+        """One more of `total` done."""
+        self._done += 1
+        if self._bar is not None and (self._done % 50 == 0 or self._done == self._total):
+            self._bar.update(self._task, completed=self._done, count=self._count())
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -1,0 +1,55 @@
+"""`timeline actors`, `timeline sources`, `timeline tags`: what the store knows, with counts."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from timeline.cli.common import FileOpt, load_store
+from timeline.errors import TimelineError
+
+
+def actors(ctx: typer.Context, file: FileOpt = None) -> None:
+    """List actors: id, name, offices with their spans, and how many events involve them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from timeline.render.directory import actor_rows
+
+    s = load_store(file)
+    sys.stdout.write("".join(line + "\n" for line in actor_rows(s)))
+
+
+def sources(ctx: typer.Context, file: FileOpt = None) -> None:
+    """List sources: id, name, kind, events citing them, and facts that rest on them alone."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from timeline.render.directory import source_rows
+
+    s = load_store(file)
+    sys.stdout.write("".join(line + "\n" for line in source_rows(s)))
+
+
+def tags(file: FileOpt = None) -> None:
+    """List tags with how many events carry each, most used first."""
+    from timeline.render.directory import tag_rows
+
+    s = load_store(file)
+    sys.stdout.write("".join(line + "\n" for line in tag_rows(s)))
+
+
+def actors_show(
+    actor_id: Annotated[str, typer.Argument(metavar="ACTOR", help="Actor id, name or alias.")],
+    file: FileOpt = None,
+) -> None:
+    """Show one person: names, offices with their spans, and their events."""
+    from timeline.query.offices import actor_ids
+    from timeline.render.directory import actor_page
+
+    s = load_store(file)
+    found = sorted(actor_ids(s, actor_id))
+    if not found:
+        raise TimelineError(f"{s.path}: no actor called '{actor_id}'; see 'timeline actors' for ids and names")
+    for n, aid in enumerate(found):
+        sys.stdout.write(("\n" if n else "") + "".join(line + "\n" for line in actor_page(s, aid)))

@@ -1,0 +1,96 @@
+"""`timeline edit`: the store in an editor, like visudo; it is replaced only if it loads cleanly."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from timeline.cli import prompts
+from timeline.cli.common import FileOpt, store_path
+from timeline.errors import TimelineError, UsageError
+
+# Editors that take +LINE to open the file at a line.
+_LINE_EDITORS = set("vi vim nvim view ex gvim mvim nano pico emacs emacsclient micro joe mg ne jed kak".split())  # noqa: SIM905
+
+
+def edit(
+    item: Annotated[
+        Optional[str], typer.Argument(metavar="[ID]", help="An event, actor or source id; the editor opens at it.")
+    ] = None,
+    file: FileOpt = None,
+) -> None:
+    """Edit the store in $VISUAL or $EDITOR, safely, like visudo.
+
+    You edit a private copy. When the editor exits, the whole store is checked; it replaces the
+    store only if it loads cleanly. Otherwise you see why and may edit again or abandon.
+    """
+    if not prompts.interactive(False):
+        raise TimelineError("timeline edit needs a terminal; edit the file directly and run 'timeline check'")
+    _edit_copy(store_path(file), item)
+
+
+def _edit_copy(path: Path, item: str | None) -> None:
+    """Edit a private copy until it loads cleanly (then replace the store) or the person gives up."""
+    import re
+    import shutil
+    import tempfile
+
+    from timeline import write
+    from timeline.write import file as store_file
+
+    before = store_file.snapshot(path)
+    line = write.find_line(before.data.decode("utf-8", "replace"), item) if item else 1
+    folder = Path(tempfile.mkdtemp(prefix="timeline-edit-"))  # private: mode 0700
+    copy = folder / path.name
+    copy.write_bytes(before.data)
+    keep = False
+    try:
+        while True:
+            status = _run_editor(copy, line)
+            if status != 0:
+                raise TimelineError(f"the editor exited with status {status}; {path} was not changed")
+            edited = copy.read_bytes()
+            if edited == before.data:
+                sys.stdout.write(f"No changes; {path} was not changed.\n")
+                return
+            errors = write.problems_in(edited, str(path))
+            if not errors:
+                break
+            sys.stderr.write("".join(f"{e}\n" for e in errors))
+            if not prompts.ask_again():
+                raise TimelineError(f"abandoned; {path} was not changed")
+            m = re.match(rf"{re.escape(str(path))}:(\d+)", errors[0])
+            line = int(m.group(1)) if m else line
+        try:
+            store_file.replace(path, before, edited)
+        except TimelineError as e:
+            keep = True
+            raise TimelineError(f"{e.message}; your edited copy is kept at {copy}") from None
+        sys.stdout.write(f"Saved {path}.\n")
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_editor(file: Path, line: int) -> int:
+    """Run $VISUAL, else $EDITOR, else vi on `file`, at `line` when the editor understands +LINE."""
+    import shlex
+    import subprocess
+
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        argv = shlex.split(command)
+    except ValueError as e:
+        raise UsageError(f"cannot read the editor command {command!r}: {e}; fix $VISUAL or $EDITOR") from None
+    if not argv:
+        raise UsageError("$VISUAL or $EDITOR is empty; set it to your editor, e.g. EDITOR=nano")
+    if Path(argv[0]).name in _LINE_EDITORS:
+        argv.append(f"+{line}")
+    try:
+        return subprocess.run([*argv, str(file)]).returncode
+    except OSError as e:
+        raise TimelineError(f"cannot start the editor {argv[0]!r}: {e.strerror}; set $VISUAL or $EDITOR") from None

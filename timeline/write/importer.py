@@ -1,0 +1,262 @@
+"""New events from outside, as Rows (from flags or timeline.import_files) -> checked [[events]] tables.
+
+`check` is the one gate: `timeline add` is an import of one row. Every problem of every row is
+collected before anything is written, so a file with one bad row imports nothing and says where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from typing import Any
+
+from timeline import dates
+from timeline.model import Store
+from timeline.write import ids
+
+REFS = ("in_response_to", "after", "before")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One would-be event as read: where it came from and its fields, not yet checked."""
+
+    where: str  # "data.csv:5", "data.json: event 3"; "" for the command line
+    fields: dict[str, Any]
+    # Dates as people type them ("9 Feb 2024"); False for our JSON, which holds store dates.
+    typed: bool = True
+    problems: tuple[str, ...] = ()  # found while reading
+
+
+@dataclass(slots=True)
+class Checked:
+    """The outcome of checking rows: tables to write, ids skipped, and every problem."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    bad_rows: int = 0
+
+
+class Finders:
+    """The id finders for one check: what the store knows plus the rows seen so far."""
+
+    def __init__(self, store: Store, today: date) -> None:
+        self.today = today
+        self.actors = ids.Names(
+            "actor",
+            store.actors,
+            {a.id: (a.name, *a.aliases) for a in store.actors.values()},
+            hint="register it with 'timeline actors add'",
+        )
+        self.sources = ids.Names(
+            "source", store.sources, {s.id: (s.name,) for s in store.sources.values()},
+            hint="register it with 'timeline sources add'",
+        )  # fmt: skip
+        self.events = ids.Names("event", store.by_id, {e.id: (e.title,) for e in store.events}, hint="")
+
+
+def check(
+    rows: Sequence[Row],
+    store: Store,
+    *,
+    today: date,
+    skip_existing: bool = False,
+    importing: bool = False,
+    step: Callable[[], None] | None = None,
+) -> Checked:
+    """Check every row against the store and each other; a bad row is reported, never raised.
+
+    When `importing`, a row without an id whose date and title equal an event's in the store is
+    that event, so importing the same file twice is caught instead of doubling the store.
+    """
+    refs = Finders(store, today)
+    seen = {(e.date.text, e.title): e.id for e in store.events} if importing else {}
+    taken = set(store.by_id)
+    out = Checked()
+    # Ids first, so that a row may refer to an event further down the same file.
+    planned: list[tuple[Row, str | None, list[str]]] = []
+    first: dict[str, str] = {}
+    for row in rows:
+        problems = list(row.problems)
+        eid = _own_id(row, problems, store, seen, first, out, skip_existing, importing, today)
+        if eid == "":
+            continue
+        if eid is not None:
+            taken.add(eid)
+            first[eid] = row.where
+            refs.events.add(eid)
+        planned.append((row, eid, problems))
+    for row, eid, problems in planned:
+        table = _table(row, eid, problems, refs)
+        if problems:
+            out.bad_rows += 1
+            out.problems.extend(f"{row.where}: {p}" if row.where else p for p in problems)
+        elif table is not None:
+            if eid is None:
+                when = table["date"] if "date" in table else table["dates"][0]["date"]
+                eid = ids.unique(ids.event_id(when, table["title"]), taken)
+                taken.add(eid)
+                table = {"id": eid, **table}
+            out.events.append(table)
+        if step:
+            step()
+    return out
+
+
+def _own_id(row, problems, store, seen, first, out, skip_existing, importing, today) -> str | None:
+    """The row's own id (checked); None to make one up later; "" when the row is skipped."""
+    eid = row.fields.get("id")
+    if eid is None or eid == "":
+        existing = seen.get((_date_text(row, today), row.fields.get("title")))
+        if existing is None:
+            return None
+        if skip_existing:
+            out.skipped.append(existing)
+            return ""
+        problems.append(f"already in the store as '{existing}' (same date and title); pass --skip-existing to skip it")
+        return None
+    bad = "expected text" if not isinstance(eid, str) else ids.id_problem(eid)
+    if bad:
+        problems.append(f"field 'id': {bad}")
+        return None
+    if eid in store.by_id:
+        if skip_existing:
+            out.skipped.append(eid)
+            return ""
+        line = store.by_id[eid].line
+        skip = " or pass --skip-existing" if importing else ""
+        problems.append(f"field 'id': '{eid}' is already used (line {line}); choose another id{skip}")
+        return None
+    if eid in first:
+        problems.append(f"field 'id': '{eid}' is used twice (first at {first[eid] or 'the command line'})")
+        return None
+    return eid
+
+
+def _date_text(row: Row, today: date) -> str | None:
+    raw = row.fields.get("date")
+    try:
+        return _when(raw, row.typed, today).text if isinstance(raw, str) else None
+    except dates.DateError:
+        return None
+
+
+def _when(raw: str, typed: bool, today: date) -> dates.EDate:
+    return dates.parse_typed(raw, today=today) if typed else dates.parse(raw)
+
+
+def _table(row: Row, eid: str | None, problems: list[str], refs: Finders) -> dict[str, Any] | None:
+    """The [[events]] table for a row, keys in the store's order; problems are appended."""
+    f = row.fields
+    table: dict[str, Any] = {} if eid is None else {"id": eid}
+    if f.get("dates"):
+        table["dates"] = _claims(f["dates"], row.typed, refs, problems)
+    elif not isinstance(f.get("date"), str) or not f["date"].strip():
+        problems.append("missing the date; give it like 2024-02-09, 2024-02, 2024 or '9 Feb 2024'")
+    else:
+        try:
+            table["date"] = _when(f["date"], row.typed, refs.today).text
+        except dates.DateError as e:
+            problems.append(f"field 'date': {e}")
+    for name in ("title", "summary", "type"):
+        v = f.get(name)
+        if v is not None and not isinstance(v, str):
+            problems.append(f"field '{name}': expected text, got {v!r}")
+        elif v is not None and v.strip():
+            table[name] = v.strip() if row.typed else v
+    if "title" not in table:
+        problems.append("missing the title; every event needs one")
+    table["actors"] = _each(f, "actors", problems, lambda a: _actor(a, refs.actors))
+    table["tags"] = list(dict.fromkeys(_each(f, "tags", problems, _tag)))
+    table["sources"] = _each(f, "sources", problems, lambda s: _citation(s, refs.sources))
+    for name in REFS:
+        table[name] = _each(f, name, problems, partial(_event_ref, events=refs.events, name=name))
+        if eid is not None and eid in table[name]:
+            problems.append(f"field '{name}': an event cannot refer to itself")
+    return {k: v for k, v in table.items() if v != []}
+
+
+def _each(f: dict, name: str, problems: list[str], one: Callable[[Any], Any]) -> list:
+    """Apply `one` to each item of list field `name`; a ValueError becomes a problem."""
+    items = f.get(name)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        problems.append(f"field '{name}': expected a list, got {items!r}")
+        return []
+    out = []
+    for item in items:
+        try:
+            out.append(one(item))
+        except (ValueError, ids.Unknown) as e:
+            problems.append(str(e) if str(e).startswith("field '") else f"field '{name}': {e}")
+    return out
+
+
+def _tag(item: Any) -> str:
+    if not isinstance(item, str) or not item.strip():
+        raise ValueError(f"field 'tags': expected a tag, got {item!r}")
+    return item.strip()
+
+
+def _actor(item: Any, actors: ids.Names) -> str | dict:
+    aid, role = (item.get("id"), item.get("role")) if isinstance(item, dict) else (item, None)
+    if not isinstance(aid, str) or not aid.strip() or not isinstance(role, (str, type(None))):
+        raise ValueError(f"field 'actors': expected an actor id or name, got {item!r}")
+    found = actors.find(aid.strip())
+    return {"id": found, "role": role} if role else found
+
+
+def _citation(item: Any, sources: ids.Names) -> str | dict:
+    sid, extra = item, {}
+    if isinstance(item, dict):
+        sid = item.get("id")
+        extra = {k: v for k, v in item.items() if k != "id" and v is not None}
+        if set(extra) - {"url", "published", "note"} or not all(isinstance(v, str) for v in extra.values()):
+            raise ValueError(f"field 'sources': a citation has id, url, published and note, as text; got {item!r}")
+        if "published" in extra:
+            try:
+                dates.parse(extra["published"])
+            except dates.DateError as e:
+                raise ValueError(f"field 'sources': published: {e}") from None
+    if not isinstance(sid, str) or not sid.strip():
+        raise ValueError(f"field 'sources': expected a source id or name, got {item!r}")
+    found = sources.find(sid.strip())
+    return {"id": found, **extra} if extra else found
+
+
+def _event_ref(item: Any, events: ids.Names, name: str) -> str:
+    if not isinstance(item, str) or not item.strip():
+        raise ValueError(f"field '{name}': expected an event id, got {item!r}")
+    return events.find(item.strip())
+
+
+def _claims(raw: Any, typed: bool, refs: Finders, problems: list[str]) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
+        problems.append("field 'dates': expected a list of claims {date, sources, preferred, note}")
+        return []
+    out = []
+    for c in raw:
+        try:
+            claim: dict[str, Any] = {"date": _when(c.get("date") or "", typed, refs.today).text}
+        except (dates.DateError, AttributeError) as e:
+            problems.append(f"field 'dates': {e}")
+            continue
+        cited = _each(c, "sources", problems, lambda s: _claim_source(s, refs.sources))
+        if cited:
+            claim["sources"] = cited
+        if c.get("preferred") is True:
+            claim["preferred"] = True
+        if isinstance(c.get("note"), str):
+            claim["note"] = c["note"]
+        out.append(claim)
+    return out
+
+
+def _claim_source(item: Any, sources: ids.Names) -> str:
+    if not isinstance(item, str):
+        raise ValueError(f"field 'dates': a claim's sources are source ids, got {item!r}")
+    return sources.find(item)

@@ -1,0 +1,179 @@
+"""Reading import files into Rows: CSV, our JSON export (`timeline list --format json`), TimelineJS.
+
+A file that cannot be read as its format at all raises; a row that is only wrong carries its
+problems in the Row, for `importer.check` to report with every other row's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from timeline.errors import TimelineError, UsageError
+from timeline.write import ids
+from timeline.write.importer import REFS, Row
+
+CSV_COLUMNS = ("id", "date", "title", "summary", "type", "actors", "tags", "sources", *REFS)
+CSV_REQUIRED = ("date", "title")
+FORMATS = ("csv", "json", "timelinejs")
+# Keys of `timeline list --format json`; the derived ones are recomputed, so not read back.
+_DERIVED = ("earliest", "latest", "precision", "uncertain", "approximate", "display")
+_EXPORT_KEYS = (
+    *("id", "date", "title", "summary", "type", "actors", "roles", "tags", "sources", "citations"),
+    *(*REFS, "claims", *_DERIVED),
+)
+
+
+def detect(name: str, text: str) -> str:
+    """csv, json (our export) or timelinejs, from the file's name and first character."""
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    if start == "[":
+        return "json"
+    if start == "{":
+        return "timelinejs"
+    if name.lower().endswith(".json"):
+        raise UsageError(f"{name}: not a JSON list of events nor TimelineJS; pass --format")
+    return "csv"
+
+
+def read(name: str, text: str, fmt: str) -> list[Row]:
+    """The rows of an import file; a file that cannot be read as `fmt` at all raises."""
+    if fmt == "csv":
+        return csv_rows(name, text)
+    import json
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise TimelineError(f"{name}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    if fmt == "json":
+        if not isinstance(data, list):
+            raise TimelineError(f"{name}: expected a JSON list of events, as 'timeline list --format json' writes")
+        return [export_row(item, f"{name}: event {n}") for n, item in enumerate(data, start=1)]
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        raise TimelineError(f'{name}: expected TimelineJS JSON, an object with an "events" list')
+    return [timelinejs_row(item, f"{name}: event {n}") for n, item in enumerate(data["events"], start=1)]
+
+
+def csv_rows(name: str, text: str) -> list[Row]:
+    """Rows of a CSV with a header line; list cells are separated by ';'. Line 1 is the header."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as e:
+        raise TimelineError(f"{name}:1: cannot read the CSV header: {e}") from None
+    for h in header:
+        if h not in CSV_COLUMNS:
+            from timeline.text import suggest
+
+            raise TimelineError(f"{name}:1: unknown column '{h}'; {suggest(h, CSV_COLUMNS)}")
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise TimelineError(f"{name}:1: the header needs the column '{missing[0]}' (columns: {','.join(CSV_COLUMNS)})")
+    if len(set(header)) != len(header):
+        raise TimelineError(f"{name}:1: a column appears twice in the header")
+    rows = []
+    line = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            raise TimelineError(f"{name}:{reader.line_num}: cannot read the CSV: {e}") from None
+        start, line = line + 1, reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        problems = () if len(cells) <= len(header) else (f"has {len(cells)} cells; the header has {len(header)}",)
+        f: dict[str, Any] = {}
+        for col, cell in zip(header, cells):  # noqa: B905 (a short row leaves the last cells empty)
+            if col in ("actors", "tags", "sources", *REFS):
+                f[col] = [x.strip() for x in cell.split(";") if x.strip()]
+            elif cell.strip():
+                f[col] = cell.strip()
+        rows.append(Row(f"{name}:{start}", f, typed=True, problems=problems))
+    return rows
+
+
+def export_row(item: Any, where: str) -> Row:
+    """A Row from one object of `timeline list --format json`."""
+    if not isinstance(item, dict):
+        return Row(where, {}, typed=False, problems=("expected a JSON object",))
+    unknown = tuple(
+        f"unknown field '{k}'; an exported event has: {', '.join(_EXPORT_KEYS)}" for k in item if k not in _EXPORT_KEYS
+    )
+    f: dict[str, Any] = {k: item.get(k) for k in ("id", "date", "title", "summary", "type", "tags", *REFS)}
+    roles: dict[str, Any] = item["roles"] if isinstance(item.get("roles"), dict) else {}
+    actors = item.get("actors")
+    f["actors"] = (
+        [{"id": a, "role": roles[a]} if a in roles else a for a in actors] if isinstance(actors, list) else actors
+    )
+    if "citations" in item and isinstance(item["citations"], list):
+        f["sources"] = [_compact(c) for c in item["citations"]]
+    else:
+        f["sources"] = item.get("sources")
+    if item.get("claims"):
+        claims = item["claims"]
+        f["dates"] = [_compact(c, keep=("date", "sources", "preferred", "note")) for c in claims] if isinstance(
+            claims, list) else claims  # fmt: skip
+    return Row(where, f, typed=False, problems=unknown)
+
+
+def _compact(item: Any, keep: tuple[str, ...] = ("id", "url", "published", "note")) -> Any:
+    """A citation or claim without its empty keys; a citation of only an id becomes the id."""
+    if not isinstance(item, dict):
+        return item
+    out = {k: item[k] for k in keep if item.get(k) is not None}
+    return out["id"] if set(out) == {"id"} else out
+
+
+def timelinejs_row(item: Any, where: str) -> Row:
+    """A Row from one TimelineJS slide: start/end date, headline, text (HTML), group as type, unique_id."""
+    if not isinstance(item, dict):
+        return Row(where, {}, problems=("expected a JSON object",))
+    problems: list[str] = []
+    when = _tljs_date(item.get("start_date"), "start_date", problems)
+    if item.get("end_date"):
+        end = _tljs_date(item.get("end_date"), "end_date", problems)
+        when = f"{when}/{end}" if when and end else None
+    text: dict[str, Any] = item["text"] if isinstance(item.get("text"), dict) else {}
+    f: dict[str, Any] = {"date": when, "title": _plain(text.get("headline")), "summary": _plain(text.get("text"))}
+    # Our own TimelineJS export writes the event's type as the slide's group.
+    f["type"] = _plain(item.get("group"))
+    uid = item.get("unique_id")
+    if isinstance(uid, str) and ids.id_problem(uid) is None:
+        f["id"] = uid
+    return Row(where, f, typed=False, problems=tuple(problems))
+
+
+def _tljs_date(raw: Any, name: str, problems: list[str]) -> str | None:
+    if not isinstance(raw, dict) or raw.get("year") in (None, ""):
+        problems.append(f"'{name}' needs at least a year")
+        return None
+    parts = []
+    for key, width in (("year", 4), ("month", 2), ("day", 2)):
+        v = raw.get(key)
+        if v in (None, ""):
+            break
+        if not re.fullmatch(r"\d{1,4}", str(v).strip()):
+            problems.append(f"'{name}': {key} {v!r} is not a number")
+            return None
+        parts.append(f"{int(str(v)):0{width}d}")
+    return "-".join(parts)
+
+
+def _plain(html_text: Any) -> str | None:
+    """TimelineJS text is HTML: tags dropped, entities decoded, paragraphs kept as lines."""
+    if not isinstance(html_text, str):
+        return None
+    import html
+
+    # Our own TimelineJS export appends who and which sources; the store keeps those as fields.
+    text = re.sub(r"<p>Actors: [^<]*</p>|<p>Sources:</p><ol>.*?</ol>", "", html_text, flags=re.DOTALL)
+    text = re.sub(r"(?i)<br\s*/?>|</(?:p|li|div|h\d|ol|ul)\s*>", "\n", text)
+    text = html.unescape(re.sub(r"<[^>]*>", "", text))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line) or None

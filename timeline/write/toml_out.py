@@ -1,0 +1,167 @@
+"""TOML text for new tables, and where in existing text a new table belongs.
+
+Only new text is produced here; existing text is never re-serialised, so its comments,
+order, spacing and quoting cannot change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from timeline.text import CONTROL_CHARS
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# Escaped as \uXXXX although TOML would allow some of them raw: the characters timeline.text
+# never lets through raw would otherwise hide or reorder text when the file is read in a
+# terminal or a review diff. The value itself is unchanged.
+_ESCAPE = re.compile(f'["\\\\{CONTROL_CHARS}]')
+_SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# A list of tables, or any list longer than this, is written one item per line, as the
+# curated store writes its citations and offices.
+_LINE = 100
+
+
+def string(text: str) -> str:
+    """A TOML basic string that reads back as exactly `text`."""
+    if _SURROGATE.search(text):
+        # Lone surrogates come from undecodable bytes (e.g. in argv) and have no TOML spelling.
+        raise ValueError(f"{text.encode('utf-8', 'replace').decode()!r} is not valid Unicode text")
+    return '"' + _ESCAPE.sub(lambda m: _SHORT.get(m.group(), f"\\u{ord(m.group()):04X}"), text) + '"'
+
+
+def key(name: str) -> str:
+    """A key as written before `=` or inside a header: bare when it can be, quoted otherwise."""
+    return name if _BARE_KEY.fullmatch(name) else string(name)
+
+
+def value(v: Any) -> str:
+    """A value on one line: strings, booleans, integers, lists and inline tables."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return string(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        return "{ " + ", ".join(f"{key(k)} = {value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(f"no TOML form for {type(v).__name__}")
+
+
+def _assignment(name: str, v: Any) -> str:
+    line = f"{key(name)} = {value(v)}"
+    if isinstance(v, list) and v and (len(line) > _LINE or any(isinstance(x, dict) for x in v)):
+        return f"{key(name)} = [\n" + "".join(f"  {value(x)},\n" for x in v) + "]"
+    return line
+
+
+def table(header: str, fields: dict[str, Any]) -> str:
+    """`[header]` or `[[header]]` (pass the brackets) followed by one `key = value` per line."""
+    return header + "\n" + "".join(_assignment(k, v) + "\n" for k, v in fields.items())
+
+
+def header_name(*parts: str) -> str:
+    """A dotted table name with each part quoted as needed, e.g. actors."a.b"."""
+    return ".".join(key(p) for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table header in existing text: its group (first name part) and where it sits."""
+
+    group: str
+    start: int  # offset of the line holding the header
+    after: int  # offset of the line after the table's last key, value or header
+
+
+# One token at a time. Multi-line strings may end in up to two extra quotes ("""a"""" is 'a"').
+_TOKEN = re.compile(
+    r'"""(?:\\[\s\S]|[^\\])*?"""(?:""?)?'
+    r"|'''[\s\S]*?'''(?:''?)?"
+    r'|"(?:\\.|[^"\\\n])*"'
+    r"|'[^'\n]*'"
+    r"|#[^\n]*"
+    r"|\n"
+    r"|[ \t\r]+"
+    r"|[\[\]{}]"
+    r"|[^\s\[\]{}\"'#]+"
+    r"|."
+)
+
+
+def tables(text: str) -> list[Table]:
+    """Every table header in `text`, in order; text that parsed as TOML is assumed."""
+    found: list[tuple[str, int]] = []
+    ends: list[int] = []
+    depth = 0
+    line_start = True
+    header: list[str] | None = None  # name tokens while inside a header
+    closing = 0  # brackets still to close in the current header
+    last = 0  # end of the last token that is neither blank nor a comment
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok == "\n":
+            line_start = True
+            continue
+        if tok[0] in " \t\r#":
+            continue
+        if header is not None:
+            if tok == "]":
+                closing -= 1
+                if closing == 0:
+                    found.append((_group(header), _line_of(text, m.start())))
+                    ends.append(m.end())
+                    header = None
+                    last = m.end()
+            elif tok == "[":
+                closing += 1
+            else:
+                header.append(tok)
+            continue
+        if line_start and depth == 0 and tok == "[":
+            if ends:
+                ends[-1] = last
+            header, closing = [], 1
+            line_start = False
+            continue
+        line_start = False
+        if tok in "[{":
+            depth += 1
+        elif tok in "]}":
+            depth = max(depth - 1, 0)
+        last = m.end()
+    if ends:
+        ends[-1] = last
+    return [Table(group, start, _next_line(text, end)) for (group, start), end in zip(found, ends, strict=True)]
+
+
+def root_end(text: str, first: Table | None) -> int:
+    """Offset of the line after the last key/value before the first header (0 if none)."""
+    limit = first.start if first else len(text)
+    last = 0
+    for m in _TOKEN.finditer(text, 0, limit):
+        if m.group()[0] not in " \t\r\n#":
+            last = m.end()
+    return _next_line(text, last) if last else 0
+
+
+def _group(tokens: list[str]) -> str:
+    first = tokens[0] if tokens else ""
+    if first[:1] in "\"'":
+        return first[1:-1]
+    return first.split(".", 1)[0]
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _next_line(text: str, pos: int) -> int:
+    nl = text.find("\n", pos)
+    return len(text) if nl < 0 else nl + 1
