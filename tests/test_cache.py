@@ -35,37 +35,37 @@ def entry_file(path: Path) -> Path:
 
 
 def load_ids(path: Path) -> list[str]:
-    return [e.id for e in store.load(path).events]
+    return [e.id for e in cache.load(path).events]
 
 
 def test_first_load_writes_an_entry_in_the_cache_folder(bundled, tmp_path):
     """A load of a valid store leaves one entry under $XDG_CACHE_HOME/timeline and no temp files."""
-    store.load(bundled)
+    cache.load(bundled)
     files = list((tmp_path / "cache" / "timeline").iterdir())
     assert files == [entry_file(bundled)]
 
 
 def test_cached_load_equals_a_fresh_parse(bundled, monkeypatch):
     """The store and problems from the cache equal those from parsing the file."""
-    first = store.validate(bundled)
-    cached = store.validate(bundled)
+    first = cache.validate(bundled)
+    cached = cache.validate(bundled)
     monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
-    assert cached == first == store.validate(bundled)
+    assert cached == first == cache.validate(bundled)
 
 
 def test_cache_is_really_consulted_and_the_variable_bypasses_it(bundled, monkeypatch):
     """A doctored entry shows through while fresh, and TIMELINE_NO_CACHE=1 ignores it."""
-    store.load(bundled)
+    cache.load(bundled)
     _doctor_first_title(entry_file(bundled), "Doctored")
-    assert store.load(bundled).events[0].title == "Doctored"
+    assert cache.load(bundled).events[0].title == "Doctored"
     monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
-    assert store.load(bundled).events[0].title != "Doctored"
+    assert cache.load(bundled).events[0].title != "Doctored"
 
 
 def test_off_writes_nothing(bundled, tmp_path, monkeypatch):
     """With TIMELINE_NO_CACHE=1 no cache folder is made."""
     monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
-    store.load(bundled)
+    cache.load(bundled)
     assert not (tmp_path / "cache").exists()
 
 
@@ -81,15 +81,15 @@ def test_stale_entry_gives_the_new_answer_and_is_rebuilt(bundled):
 
 def test_same_size_and_time_but_other_text_is_caught_by_the_digest(bundled):
     """An edit that keeps size and modification time still gives the new text on a full load."""
-    store.load(bundled)
+    cache.load(bundled)
     st = bundled.stat()
     text = bundled.read_text(encoding="utf-8")
-    old = store.load(bundled).events[0].title
+    old = cache.load(bundled).events[0].title
     new = old[:-1] + ("X" if old[-1] != "X" else "Y")
     bundled.write_text(text.replace(f'title = "{old}"', f'title = "{new}"', 1), encoding="utf-8")
     os.utime(bundled, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert bundled.stat().st_size == st.st_size
-    assert store.load(bundled).events[0].title == new
+    assert cache.load(bundled).events[0].title == new
 
 
 @pytest.mark.parametrize(
@@ -106,9 +106,9 @@ def test_same_size_and_time_but_other_text_is_caught_by_the_digest(bundled):
 )
 def test_damaged_entry_is_ignored_and_rebuilt(bundled, damage):
     """Whatever is wrong with the entry, the answer is the file's and a good entry replaces it."""
-    expected = store.validate(bundled)
+    expected = cache.validate(bundled)
     damage(entry_file(bundled))
-    assert store.validate(bundled) == expected
+    assert cache.validate(bundled) == expected
     assert _stored_key(entry_file(bundled)) == cache.Entry(bundled).key
 
 
@@ -116,7 +116,7 @@ def test_store_with_errors_is_not_cached(bundled, tmp_path):
     """A store that fails to load leaves no entry behind."""
     bundled.write_text(bundled.read_text(encoding="utf-8") + '\n[[events]]\nid = "broken"\n', encoding="utf-8")
     with pytest.raises(store.StoreError):
-        store.load(bundled)
+        cache.load(bundled)
     assert not entry_file(bundled).exists()
 
 
@@ -131,7 +131,7 @@ def test_unwritable_cache_folder_is_only_slower(bundled, tmp_path, monkeypatch):
 def test_small_stores_are_not_cached(bundled, tmp_path, monkeypatch):
     """Below MIN_BYTES parsing beats the cache, so nothing is written."""
     monkeypatch.setattr(cache, "MIN_BYTES", bundled.stat().st_size + 1)
-    store.load(bundled)
+    cache.load(bundled)
     assert not (tmp_path / "cache").exists()
 
 
@@ -151,7 +151,7 @@ FILTERS = [
 
 
 def full_answer(path: Path, f: query.Filter) -> tuple[list, Context]:
-    s = store.load(path)
+    s = cache.load(path)
     placement = order.place(s)
     matches = query.match(s, f)
     return order.sort_events(s, [m.event for m in matches], placement), Context(store=s, width=80)
@@ -167,7 +167,7 @@ def index_answer(path: Path, f: query.Filter) -> tuple[list, Context]:
 @pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
 def test_index_answers_like_a_full_load_in_every_format(bundled, f):
     """For each filter, the events and every text format rendered from them are the same."""
-    store.load(bundled)
+    cache.load(bundled)
     full, full_ctx = full_answer(bundled, f)
     fast, fast_ctx = index_answer(bundled, f)
     assert fast == full
@@ -182,7 +182,7 @@ def test_prepare_gives_the_same_listing_cold_warm_and_off(bundled, monkeypatch):
     f = query.Filter(actors=("kulubaev",), since=date(2024, 1, 1))
 
     def listing() -> tuple[list[str], list[tuple[int, str]]]:
-        s, placement, first = index.prepare(bundled, f, lambda: store.load(bundled))
+        s, placement, first = index.prepare(bundled, f, lambda: cache.load(bundled))
         events = order.sort_events(s, query.select(s, f), placement)
         return [e.id for e in events], first
 
@@ -196,7 +196,7 @@ def test_prepare_gives_the_same_listing_cold_warm_and_off(bundled, monkeypatch):
 
 def test_index_keeps_the_first_contradiction_and_cycles(bundled):
     """The warning `list` prints about the whole store comes from the index unchanged."""
-    s = store.load(bundled)
+    s = cache.load(bundled)
     placement = order.place(s)
     expected = [(e.line, m) for e, m in order.contradictions(s, placement)[:1]]
     v = index.view(bundled, query.Filter(actors=("blinken",)))
@@ -209,7 +209,7 @@ def test_index_does_not_answer_when_it_cannot(bundled, monkeypatch):
     """No entry, query terms, a changed file, or the cache turned off: the caller must load."""
     f = query.Filter(actors=("kulubaev",))
     assert index.view(bundled, f) is None
-    store.load(bundled)
+    cache.load(bundled)
     assert index.view(bundled, f) is not None
     assert index.view(bundled, query.Filter(query=("tag:letter",))) is None
     monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
@@ -222,17 +222,17 @@ def test_index_does_not_answer_when_it_cannot(bundled, monkeypatch):
 
 def test_index_of_a_damaged_entry_is_no_answer(bundled):
     """A corrupt entry makes the index step aside instead of failing."""
-    store.load(bundled)
+    cache.load(bundled)
     _set_meta(entry_file(bundled), "head", b"not a pickle")
     assert index.view(bundled, query.Filter(actors=("kulubaev",))) is None
 
 
 def test_index_sees_the_event_added_by_an_append(bundled):
     """After an append and one load, the index answers with the new event."""
-    store.load(bundled)
+    cache.load(bundled)
     with open(bundled, "a", encoding="utf-8") as fh:
         fh.write(EXTRA_EVENT)
-    store.load(bundled)
+    cache.load(bundled)
     v = index.view(bundled, query.Filter(actors=("kulubaev",), since=date(2024, 3, 1)))
     assert v is not None
     assert "cache-test-added" in [m.event.id for m in query.match(v.store, query.Filter(actors=("kulubaev",)))]

@@ -64,7 +64,7 @@ def test_every_bad_row_is_named_and_nothing_is_imported(commented, capsys):
     lines = err.splitlines()
     assert lines[0] == "bad.csv:3: field 'date': \"2024-13-01\": month 13 is not 01-12"
     assert lines[1].startswith("bad.csv:6: field 'actors': unknown actor 'Nobody'")
-    assert lines[2].startswith("bad.csv:7: missing the date")
+    assert lines[2].startswith("bad.csv:7: field 'date': missing")
     assert lines[3].startswith("bad.csv:8: field 'sources': unknown source 'reuter'")
     assert lines[4] == "timeline: error: bad.csv: 4 of 6 rows have problems (listed above); nothing was imported"
     assert commented.read_bytes() == before
@@ -99,7 +99,7 @@ def test_json_with_unknown_fields_is_refused(commented, capsys):
     """A field our export never writes is a bad row, not silently dropped."""
     (commented.parent / "x.json").write_text('[{"id": "n", "date": "2024", "title": "T", "colour": "red"}]')
     code, _, err = run(capsys, "import", "x.json")
-    assert code == 1 and "x.json: event 1: unknown field 'colour'" in err
+    assert code == 1 and "x.json:1: unknown field 'colour'" in err
 
 
 def test_existing_ids_need_skip_existing(commented, capsys):

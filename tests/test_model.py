@@ -161,3 +161,13 @@ def test_json_escapes_control_characters(tmp_path, capsys):
     assert code == 0
     assert "\x1b" not in out and "\\u001b[2J" in out
     assert json.loads(out)["title"] == "A letter\x1b[2J is sent"
+
+
+def test_problem_lines_name_what_is_known_of_the_place():
+    """A problem is shown with its file, line and column as far as they are known."""
+    from timeline.model import Problem
+
+    assert Problem("E004", "error", "bad", "x.toml").brief() == "x.toml: bad"
+    assert Problem("E004", "error", "bad", "x.toml", 4).brief() == "x.toml:4: bad"
+    assert Problem("E004", "error", "bad", line=4, column=2).format("y.toml") == "y.toml:4:2: E004 error: bad"
+    assert Problem("E004", "error", "bad").brief() == "bad"

@@ -396,11 +396,3 @@ def test_validate_returns_every_problem_sorted_by_line(tmp_path):
     with pytest.raises(StoreError) as info:
         store.load(path)
     assert info.value.message == f"{path}:5: {problems[0].message}"
-
-
-def test_format_error_without_a_line():
-    """A problem with no line is shown with the file name alone."""
-    from timeline.model import Problem
-
-    assert store.format_error(Problem("E004", "error", "bad"), "x.toml") == "x.toml: bad"
-    assert store.format_error(Problem("E004", "error", "bad", line=4), "x.toml") == "x.toml:4: bad"

@@ -111,24 +111,37 @@ class Store:
     by_id: Mapping[str, Event] = field(default_factory=dict)
 
 
-SEVERITIES = ("error", "warning", "note")
-
-
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding about a store: located, coded, with a message that says what to do."""
+    """One finding about a store or an input: coded, located as far as known, with what to do.
+
+    Every layer returns these; only the CLI turns them into lines. `message` says what is wrong
+    and, after a semicolon, how to fix it; `field` names the key (or the flag, for `add`).
+    """
 
     code: str
-    severity: str
+    severity: str  # "error", "warning" or "note"
     message: str
+    file: str | None = None
     line: int | None = None
     column: int | None = None
+    field: str | None = None
     event_id: str | None = None
 
-    def format(self, path: str) -> str:
-        where = path
+    def where(self, file: str | None = None) -> str:
+        """'events.toml:12:5', 'events.toml:12' or 'events.toml' (`file` overrides the problem's own)."""
+        out = file if file is not None else self.file or ""
         if self.line:
-            where += f":{self.line}"
+            out += f":{self.line}"
             if self.column:
-                where += f":{self.column}"
-        return f"{where}: {self.code} {self.severity}: {self.message}"
+                out += f":{self.column}"
+        return out
+
+    def format(self, file: str | None = None) -> str:
+        """The compiler-style line `timeline check` prints: 'FILE:LINE:COL: CODE severity: message'."""
+        return f"{self.where(file)}: {self.code} {self.severity}: {self.message}"
+
+    def brief(self, file: str | None = None) -> str:
+        """The line an error stops a command with: 'FILE:LINE: message'."""
+        where = self.where(file)
+        return f"{where}: {self.message}" if where else self.message

@@ -36,8 +36,6 @@ ENV_OFF = "TIMELINE_NO_CACHE"
 # Below this size parsing is quicker than opening the cache (importing sqlite3 and pickle alone
 # takes a few milliseconds), so small stores are not cached.
 MIN_BYTES = 128 * 1024
-# Above this size a rebuild takes long enough to say so on a terminal.
-ANNOUNCE_BYTES = 20_000_000
 
 
 def enabled() -> bool:
@@ -93,7 +91,6 @@ class Entry:
         """The parsed TOML of `text` from the cache, or None (missing, stale, corrupt or turned off)."""
         db = self.connect()
         if db is None:
-            self._announce()
             return None
         try:
             with no_gc():
@@ -103,7 +100,7 @@ class Entry:
         finally:
             db.close()
 
-    def save(self, text: str, data: dict[str, Any], store: Store, problems: list[Problem]) -> None:
+    def save(self, text: str, data: dict[str, Any], store: Store, problems: list[Problem], progress=None) -> None:
         """Write the entry for a store just parsed from `text`; never raises.
 
         Skipped when the store has errors, when the cache is off, and when the file changed
@@ -114,16 +111,9 @@ class Entry:
         if _key(self.path) != self.key:
             return
         try:
-            _write(location(self.path), self.key, _digest(text), data, store, _progress(self.path))
+            _write(location(self.path), self.key, _digest(text), data, store, progress)
         except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next run
             return
-
-    def _announce(self) -> None:
-        size = self.key is not None and _size(self.path)
-        if size and size >= ANNOUNCE_BYTES and sys.stderr.isatty():
-            sys.stderr.write(
-                f"timeline: reading {_shown(self.path)} ({size / 1e6:.0f} MB) and caching it for later runs\n"
-            )
 
 
 def _key(path: Path) -> str | None:
@@ -161,19 +151,6 @@ def _code() -> int:
                 st = entry.stat()
                 seen.append((entry.path, st.st_size, st.st_mtime_ns))
     return zlib.crc32(repr(sorted(seen)).encode())
-
-
-def _shown(path: Path) -> str:
-    from timeline.text import printable
-
-    return printable(str(path))
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def _digest(text: str) -> str:
@@ -225,19 +202,6 @@ def no_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-def _progress(path: Path):
-    """A callback(done, total) drawing progress on stderr for large stores on a terminal, else None."""
-    if not sys.stderr.isatty() or _size(path) < ANNOUNCE_BYTES:
-        return None
-
-    def show(done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\rtimeline: indexing {_shown(path)}: {done:,}/{total:,} events{end}")
-        sys.stderr.flush()
-
-    return show
 
 
 _TABLES = """
@@ -394,3 +358,34 @@ def _write(file: Path, key: str, digest: str, data: dict[str, Any], store: Store
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
+
+
+Progress = Callable[[int, int], None]
+
+
+def validate(path: Path, *, progress: Progress | None = None) -> tuple[Store, list[Problem]]:
+    """`store.validate`, answered from the cache when it holds this exact file.
+
+    A fresh parse of a valid store is saved for the next run; `progress(done, total)` is called
+    while a large entry is written (the caller decides whether to show it).
+    """
+    from timeline.store import parse_toml, read_text, shown
+    from timeline.store.schema import build
+
+    name = shown(path)
+    entry = Entry(path)  # keyed on the file as it is before it is read
+    text = read_text(path)
+    data = entry.parsed(text)
+    if data is not None:
+        return build(data, name, text)
+    data = parse_toml(text, name)
+    store, problems = build(data, name, text)
+    entry.save(text, data, store, problems, progress)
+    return store, problems
+
+
+def load(path: Path, *, progress: Progress | None = None) -> Store:
+    """`store.load` through the cache."""
+    from timeline.store import valid
+
+    return valid(*validate(path, progress=progress))

@@ -88,26 +88,18 @@ def _config_problems(text: str, bad: list[tuple[str, str, str]]) -> list[Problem
     return [Problem(code, "error", f"[check]: {msg}", line=loc.key("check", key)) for code, key, msg in bad]
 
 
-_DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
+_DECLARED_TWICE = re.compile(r"TOML syntax error: Cannot declare \((.*)\) twice")
 
 
 def syntax_problem(text: str, err: StoreError) -> Problem:
     """The parser's complaint as a located problem: E005 for a table declared twice, else E001."""
-    import tomli
-
-    try:
-        tomli.loads(text)
-    except tomli.TOMLDecodeError as e:
-        msg = getattr(e, "msg", str(e))
-        line, column = getattr(e, "lineno", None), getattr(e, "colno", None)
-    except Exception:  # too deep, too long a number: parse_toml's own message says where and why
-        raise err from None
-    else:  # pragma: no cover - parse_toml failed, so the same parse cannot succeed
+    if not err.problems:  # too deep, too long a number: parse_toml's own message says where and why
         raise err
-    twice = _DECLARED_TWICE.match(msg)
-    if twice and line:
-        return _declared_twice(text, twice.group(1), line)
-    return Problem("E001", "error", f"TOML syntax error: {msg}; fix the file and try again", line=line, column=column)
+    problem = err.problems[0]
+    twice = _DECLARED_TWICE.match(problem.message)
+    if twice and problem.line:
+        return _declared_twice(text, twice.group(1), problem.line)
+    return problem
 
 
 def _declared_twice(text: str, key_repr: str, line: int) -> Problem:

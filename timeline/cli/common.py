@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from timeline.errors import UsageError
-from timeline.model import Store
+from timeline.model import Problem, Store
 from timeline.render import RENDERERS
+from timeline.text import clean
 
 if TYPE_CHECKING:
     from timeline.dates import EDate
@@ -42,10 +43,37 @@ def store_path(file: str | None) -> Path:
 
 
 def load_store(file: str | None) -> Store:
-    """Find and load the store; any problem is a TimelineError for the CLI to print."""
-    from timeline import store
+    """Find and load the store (through the cache); any problem is a TimelineError for the CLI to print."""
+    from timeline import cache
 
-    return store.load(store_path(file))
+    path = store_path(file)
+    return cache.load(path, progress=indexing_progress(path))
+
+
+# Above this size building the cache takes long enough to say so on a terminal.
+ANNOUNCE_BYTES = 20_000_000
+
+
+def indexing_progress(path: Path):
+    """A callback(done, total) drawing the cache's progress on stderr for a large store on a terminal, else None."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if not sys.stderr.isatty() or size < ANNOUNCE_BYTES:
+        return None
+    from timeline.text import printable
+
+    name = printable(str(path))
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        sys.stderr.write(
+            f"\rtimeline: indexing {name} ({size / 1e6:.0f} MB) for later runs: {done:,}/{total:,} events{end}"
+        )
+        sys.stderr.flush()
+
+    return show
 
 
 def typed_date(text: str, flag: str) -> EDate:
@@ -113,6 +141,12 @@ def emit(result: Any, *, width: int, output: str | None = None) -> None:
         return
     sys.stdout.write(result)
     sys.stdout.flush()
+
+
+def input_problem(problem: Problem) -> str:
+    """An import row's problem as one line: 'data.csv:5: field 'date': message'."""
+    field = f"field '{problem.field}': " if problem.field else ""
+    return clean(f"{problem.where()}: {field}{problem.message}")
 
 
 def warn(message: str) -> None:

@@ -12,6 +12,7 @@ import typer
 from timeline.cli import prompts
 from timeline.cli.common import FileOpt, store_path
 from timeline.errors import TimelineError, UsageError
+from timeline.text import clean
 
 # Editors that take +LINE to open the file at a line.
 _LINE_EDITORS = set("vi vim nvim view ex gvim mvim nano pico emacs emacsclient micro joe mg ne jed kak".split())  # noqa: SIM905
@@ -35,7 +36,6 @@ def edit(
 
 def _edit_copy(path: Path, item: str | None) -> None:
     """Edit a private copy until it loads cleanly (then replace the store) or the person gives up."""
-    import re
     import shutil
     import tempfile
 
@@ -60,11 +60,10 @@ def _edit_copy(path: Path, item: str | None) -> None:
             errors = write.problems_in(edited, str(path))
             if not errors:
                 break
-            sys.stderr.write("".join(f"{e}\n" for e in errors))
+            sys.stderr.write("".join(f"{clean(e.brief())}\n" for e in errors))
             if not prompts.ask_again():
                 raise TimelineError(f"abandoned; {path} was not changed")
-            m = re.match(rf"{re.escape(str(path))}:(\d+)", errors[0])
-            line = int(m.group(1)) if m else line
+            line = errors[0].line or line
         try:
             store_file.replace(path, before, edited)
         except TimelineError as e:

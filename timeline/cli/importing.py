@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from timeline.cli.common import FileOpt, Meter, store_path
+from timeline.cli.common import FileOpt, Meter, input_problem, store_path
 from timeline.cli.write import DryRunOpt, transact
-from timeline.errors import TimelineError, UsageError
+from timeline.errors import StoreError, TimelineError, UsageError
 
 
 def import_(
@@ -49,7 +49,6 @@ def import_(
     path = store_path(file)
     today = date.today()
     meter = Meter(f"Importing {len(rows)} rows")
-    outcome: dict[str, Any] = {}
 
     def plan(store):
         meter.total(len(rows))
@@ -58,34 +57,29 @@ def import_(
         )
         meter.total(None)
         if checked.problems:
-            meter.close()
-            for line in checked.problems:
-                sys.stderr.write(line + "\n")
             verb = "has" if checked.bad_rows == 1 else "have"
-            raise TimelineError(
+            message = (
                 f"{name}: {checked.bad_rows} of {len(rows)} rows {verb} problems (listed above); nothing was imported"
             )
-        outcome["skipped"] = checked.skipped
-        if not checked.events:
-            raise _Nothing()
-        return write.Insert("events", checked.events)
+            raise TimelineError(message, problems=tuple(checked.problems))
+        return write.Insert("events", checked.events, skipped=tuple(checked.skipped))
 
     try:
         done = transact(path, plan, dry_run, meter)
-    except _Nothing:
-        sys.stderr.write(f"Nothing to import: {len(outcome.get('skipped', []))} rows are already in {path}.\n")
+    except StoreError:
+        raise
+    except TimelineError as e:  # the rows' problems, each on its own line before the summary
+        sys.stderr.write("".join(input_problem(p) + "\n" for p in e.problems))
+        raise
+    if not done.ids:
+        sys.stderr.write(f"Nothing to import: {len(done.skipped)} rows are already in {path}.\n")
         return
     if dry_run:
         sys.stdout.write(done.block)
         return
-    added = done.ids
-    sys.stdout.write("".join(i + "\n" for i in added))
-    skipped = f"; skipped {len(outcome['skipped'])} already there" if outcome["skipped"] else ""
-    sys.stderr.write(f"Imported {len(added)} events into {path} from line {done.line}{skipped}.\n")
-
-
-class _Nothing(Exception):
-    """Every row was skipped: there is nothing to write."""
+    sys.stdout.write("".join(i + "\n" for i in done.ids))
+    skipped = f"; skipped {len(done.skipped)} already there" if done.skipped else ""
+    sys.stderr.write(f"Imported {len(done.ids)} events into {path} from line {done.line}{skipped}.\n")
 
 
 def _read_input(source: str) -> tuple[str, str]:

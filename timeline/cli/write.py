@@ -15,6 +15,7 @@ import typer
 from timeline.cli import prompts
 from timeline.cli.common import FileOpt, Meter, store_path, typed_date
 from timeline.errors import TimelineError, UsageError
+from timeline.model import Problem
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Print the TOML that would be added; change nothing.")]
 
@@ -132,8 +133,8 @@ def add(
     today = date.today()
 
     def plan(store):
-        checked = importer.check([importer.Row("", fields)], store, today=today)
-        _fail_on([_as_flags(p) for p in checked.problems], status=2)
+        checked = importer.check([importer.Row(fields)], store, today=today)
+        _fail_on([_as_flag(p) for p in checked.problems], status=2)
         return write.Insert("events", checked.events)
 
     done = transact(path, plan, dry_run)
@@ -280,10 +281,9 @@ _FLAGS = {"id": "--id", "date": "--date", "title": "--title", "summary": "--summ
           "after": "--after", "before": "--before"}  # fmt: skip
 
 
-def _as_flags(problem: str) -> str:
-    import re
-
-    return re.sub(r"^field '(\w+)':", lambda m: f"{_FLAGS.get(m.group(1), m.group(0))}:", problem)
+def _as_flag(problem: Problem) -> str:
+    flag = _FLAGS.get(problem.field or "")
+    return f"{flag}: {problem.message}" if flag else problem.message
 
 
 def _text(flag: str, value: str) -> str:

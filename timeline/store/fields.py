@@ -52,8 +52,9 @@ class Where:
 class Collector:
     """Problems plus the lazily built line finder that places them."""
 
-    def __init__(self, text: str, actor_ids: Any = (), source_ids: Any = ()) -> None:
+    def __init__(self, text: str, name: str = "", actor_ids: Any = (), source_ids: Any = ()) -> None:
         self.text = text
+        self.name = name
         self.problems: list[Problem] = []
         self.actor_ids = actor_ids
         self.source_ids = source_ids
@@ -64,7 +65,8 @@ class Collector:
         return Locator(self.text)
 
     def add(self, code: str, where: Where, message: str, event_id: str | None = None) -> None:
-        self.problems.append(Problem(code, "error", printable(message), line=self.line(where), event_id=event_id))
+        problem = Problem(code, "error", printable(message), self.name, self.line(where), event_id=event_id)
+        self.problems.append(problem)
 
     def line(self, where: Where) -> int | None:
         loc = self.locator

@@ -172,7 +172,7 @@ def _table(c: Collector, data: dict, key: str, example: str) -> dict:
 
 def build(data: dict[str, Any], path: str, text: str) -> tuple[Store, list[Problem]]:
     """Validate parsed TOML and build a Store; problems come back sorted by line."""
-    c = Collector(text)
+    c = Collector(text, path)
     check_keys(c, data, TOP_KEYS, Where(""), "top level")
     meta = _table(c, data, "store", '[store] with title = "…"')
     check_keys(c, meta, STORE_KEYS, Where("store"), "[store]")

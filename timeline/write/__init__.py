@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.errors import StoreError, TimelineError, UsageError
-from timeline.model import Store
+from timeline.model import Problem, Store
 from timeline.store import decode
 from timeline.write import toml_out
 from timeline.write.file import Snapshot, check_writable, ensure_unchanged, locked, real_path, snapshot, sweep
@@ -31,6 +31,7 @@ class Insert:
 
     kind: str  # "events", "actors" or "sources"
     tables: list[dict[str, Any]]  # for actors/sources: one {id: fields} dict
+    skipped: tuple[str, ...] = ()  # ids of entries already in the store, left out (an import with --skip-existing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +39,22 @@ class Written:
     """What a transaction added: the ids, the exact text, its first line, and the store before."""
 
     path: Path
-    ids: tuple[str, ...]
+    ids: tuple[str, ...]  # empty when there was nothing to add (and nothing was written)
     block: str
     line: int
     store: Store
     dry_run: bool
+    skipped: tuple[str, ...] = ()
 
 
-def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[str]]:
-    """Parse and validate store text exactly as loading does; errors come back as lines."""
-    from timeline import store as store_mod
+def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[Problem]]:
+    """Parse and validate store text exactly as loading does; the errors come back as Problems."""
+    from timeline.store import parse_toml
     from timeline.store.schema import build
 
-    data = store_mod.parse_toml(text, name)
+    data = parse_toml(text, name)
     store, problems = build(data, name, text)
-    errors = [store_mod.format_error(p, name) for p in problems if p.severity == "error"]
-    return data, store, errors
+    return data, store, [p for p in problems if p.severity == "error"]
 
 
 def transact(
@@ -67,7 +68,8 @@ def transact(
     """Add what `plan(store)` returns to the store, all or nothing.
 
     `plan` runs under the lock with the store as it is now, so ids it makes are unique even
-    when other writers are waiting. With `dry_run`, nothing is locked, created or written.
+    when other writers are waiting; it raises to refuse. An Insert with no tables writes nothing.
+    With `dry_run`, nothing is locked, created or written.
     """
     say = step or (lambda _: None)
     path = real_path(path)
@@ -78,6 +80,8 @@ def transact(
         sweep(path)
         before = snapshot(path)
         written, new_bytes = _apply(path, before, plan, say, dry_run=False)
+        if not written.ids:
+            return written
         say("writing")
         from timeline.write.file import write_atomic
 
@@ -94,9 +98,14 @@ def _apply(
     old_data, store, errors = load_text(text, name)
     if errors:
         more = f" (and {len(errors) - 1} more; see 'timeline check')" if len(errors) > 1 else ""
-        raise StoreError(f"{errors[0]}{more}; fix the store first: nothing is written to a store that does not load")
+        raise StoreError(
+            f"{errors[0].brief()}{more}; fix the store first: nothing is written to a store that does not load",
+            problems=tuple(errors),
+        )
     say("checking")
     insert = plan(store)
+    if not insert.tables:
+        return Written(path, (), "", 0, store, dry_run, insert.skipped), before.data
     try:
         block = render(insert)
     except ValueError as e:  # text with no TOML spelling, from undecodable bytes in an argument
@@ -112,7 +121,7 @@ def _apply(
     _validate(name, decode(new_bytes, name), old_data, block, insert)
     line = before.data.count(b"\n", 0, cut) + 1 + before_block.count("\n")
     added_ids = [t["id"] for t in insert.tables] if insert.kind == "events" else [k for t in insert.tables for k in t]
-    return Written(path, tuple(added_ids), block, line, store, dry_run), new_bytes
+    return Written(path, tuple(added_ids), block, line, store, dry_run, insert.skipped), new_bytes
 
 
 def render(insert: Insert) -> str:
@@ -173,7 +182,9 @@ def _validate(name: str, new_text: str, old_data: dict[str, Any], block: str, in
             ) from None
         raise TimelineError(f"the new entry would break the store ({e.message}); nothing was written") from None
     if errors:
-        raise TimelineError(f"the new entry would not load: {errors[0]}; nothing was written")
+        raise TimelineError(
+            f"the new entry would not load: {errors[0].brief()}; nothing was written", problems=tuple(errors)
+        )
     added = tomli.loads(block)
     wanted = {
         insert.kind: insert.tables if insert.kind == "events" else {k: v for t in insert.tables for k, v in t.items()}
@@ -202,12 +213,12 @@ def _only_added(old: dict[str, Any], new: dict[str, Any], added: dict[str, Any])
     return True
 
 
-def problems_in(data: bytes, name: str) -> list[str]:
-    """Every load error of would-be store bytes, as `name:LINE: message` lines; [] when clean."""
+def problems_in(data: bytes, name: str) -> list[Problem]:
+    """Every load error of would-be store bytes; [] when clean."""
     try:
         _, _, errors = load_text(decode(data, name), name)
     except StoreError as e:
-        return [e.message]
+        return list(e.problems) or [Problem("E001", "error", e.message.removeprefix(f"{name}: "), name)]
     return errors
 
 

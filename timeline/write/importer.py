@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from timeline import dates
-from timeline.model import Store
+from timeline.model import Problem, Store
 from timeline.write import ids
 
 REFS = ("in_response_to", "after", "before")
@@ -23,11 +23,23 @@ REFS = ("in_response_to", "after", "before")
 class Row:
     """One would-be event as read: where it came from and its fields, not yet checked."""
 
-    where: str  # "data.csv:5", "data.json: event 3"; "" for the command line
     fields: dict[str, Any]
+    file: str = ""  # "" for the command line
+    line: int | None = None  # the row's first line in the file
     # Dates as people type them ("9 Feb 2024"); False for our JSON, which holds store dates.
     typed: bool = True
-    problems: tuple[str, ...] = ()  # found while reading
+    problems: tuple[Problem, ...] = ()  # found while reading
+
+    def problem(self, code: str, message: str, field: str | None = None) -> Problem:
+        """A problem of this row, placed at its file and line."""
+        return Problem(code, "error", message, self.file or None, self.line, field=field)
+
+    @property
+    def where(self) -> str:
+        """'data.csv:5', for messages that point back at the row."""
+        if not self.file:
+            return "the command line"
+        return f"{self.file}:{self.line}" if self.line else self.file
 
 
 @dataclass(slots=True)
@@ -36,7 +48,7 @@ class Checked:
 
     events: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     bad_rows: int = 0
 
 
@@ -77,7 +89,7 @@ def check(
     taken = set(store.by_id)
     out = Checked()
     # Ids first, so that a row may refer to an event further down the same file.
-    planned: list[tuple[Row, str | None, list[str]]] = []
+    planned: list[tuple[Row, str | None, list[Problem]]] = []
     first: dict[str, str] = {}
     for row in rows:
         problems = list(row.problems)
@@ -93,7 +105,7 @@ def check(
         table = _table(row, eid, problems, refs)
         if problems:
             out.bad_rows += 1
-            out.problems.extend(f"{row.where}: {p}" if row.where else p for p in problems)
+            out.problems.extend(problems)
         elif table is not None:
             if eid is None:
                 when = table["date"] if "date" in table else table["dates"][0]["date"]
@@ -116,11 +128,12 @@ def _own_id(row, problems, store, seen, first, out, skip_existing, importing, to
         if skip_existing:
             out.skipped.append(existing)
             return ""
-        problems.append(f"already in the store as '{existing}' (same date and title); pass --skip-existing to skip it")
+        message = f"already in the store as '{existing}' (same date and title); pass --skip-existing to skip it"
+        problems.append(row.problem("E005", message))
         return None
     bad = "expected text" if not isinstance(eid, str) else ids.id_problem(eid)
     if bad:
-        problems.append(f"field 'id': {bad}")
+        problems.append(row.problem("E004", bad, "id"))
         return None
     if eid in store.by_id:
         if skip_existing:
@@ -128,10 +141,10 @@ def _own_id(row, problems, store, seen, first, out, skip_existing, importing, to
             return ""
         line = store.by_id[eid].line
         skip = " or pass --skip-existing" if importing else ""
-        problems.append(f"field 'id': '{eid}' is already used (line {line}); choose another id{skip}")
+        problems.append(row.problem("E005", f"'{eid}' is already used (line {line}); choose another id{skip}", "id"))
         return None
     if eid in first:
-        problems.append(f"field 'id': '{eid}' is used twice (first at {first[eid] or 'the command line'})")
+        problems.append(row.problem("E005", f"'{eid}' is used twice (first at {first[eid]})", "id"))
         return None
     return eid
 
@@ -148,64 +161,68 @@ def _when(raw: str, typed: bool, today: date) -> dates.EDate:
     return dates.parse_typed(raw, today=today) if typed else dates.parse(raw)
 
 
-def _table(row: Row, eid: str | None, problems: list[str], refs: Finders) -> dict[str, Any] | None:
+def _table(row: Row, eid: str | None, problems: list[Problem], refs: Finders) -> dict[str, Any] | None:
     """The [[events]] table for a row, keys in the store's order; problems are appended."""
     f = row.fields
     table: dict[str, Any] = {} if eid is None else {"id": eid}
     if f.get("dates"):
-        table["dates"] = _claims(f["dates"], row.typed, refs, problems)
+        table["dates"] = _claims(row, refs, problems)
     elif not isinstance(f.get("date"), str) or not f["date"].strip():
-        problems.append("missing the date; give it like 2024-02-09, 2024-02, 2024 or '9 Feb 2024'")
+        problems.append(row.problem("E003", "missing; give it like 2024-02-09, 2024-02, 2024 or '9 Feb 2024'", "date"))
     else:
         try:
             table["date"] = _when(f["date"], row.typed, refs.today).text
         except dates.DateError as e:
-            problems.append(f"field 'date': {e}")
+            problems.append(row.problem("E007", str(e), "date"))
     for name in ("title", "summary", "type"):
         v = f.get(name)
         if v is not None and not isinstance(v, str):
-            problems.append(f"field '{name}': expected text, got {v!r}")
+            problems.append(row.problem("E004", f"expected text, got {v!r}", name))
         elif v is not None and v.strip():
             table[name] = v.strip() if row.typed else v
     if "title" not in table:
-        problems.append("missing the title; every event needs one")
-    table["actors"] = _each(f, "actors", problems, lambda a: _actor(a, refs.actors))
-    table["tags"] = list(dict.fromkeys(_each(f, "tags", problems, _tag)))
-    table["sources"] = _each(f, "sources", problems, lambda s: _citation(s, refs.sources))
+        problems.append(row.problem("E003", "missing; every event needs one", "title"))
+    table["actors"] = _each(row, f, "actors", problems, lambda a: _actor(a, refs.actors))
+    table["tags"] = list(dict.fromkeys(_each(row, f, "tags", problems, _tag)))
+    table["sources"] = _each(row, f, "sources", problems, lambda s: _citation(s, refs.sources))
     for name in REFS:
-        table[name] = _each(f, name, problems, partial(_event_ref, events=refs.events, name=name))
+        table[name] = _each(row, f, name, problems, partial(_event_ref, events=refs.events, name=name))
         if eid is not None and eid in table[name]:
-            problems.append(f"field '{name}': an event cannot refer to itself")
+            problems.append(row.problem("E010", "an event cannot refer to itself", name))
     return {k: v for k, v in table.items() if v != []}
 
 
-def _each(f: dict, name: str, problems: list[str], one: Callable[[Any], Any]) -> list:
-    """Apply `one` to each item of list field `name`; a ValueError becomes a problem."""
+def _each(row: Row, f: dict, name: str, problems: list[Problem], one: Callable[[Any], Any]) -> list:
+    """Apply `one` to each item of list field `name`; what it raises becomes a problem of the row."""
     items = f.get(name)
     if items is None:
         return []
     if not isinstance(items, list):
-        problems.append(f"field '{name}': expected a list, got {items!r}")
+        problems.append(row.problem("E004", f"expected a list, got {items!r}", name))
         return []
     out = []
     for item in items:
         try:
             out.append(one(item))
-        except (ValueError, ids.Unknown) as e:
-            problems.append(str(e) if str(e).startswith("field '") else f"field '{name}': {e}")
+        except ids.Unknown as e:
+            problems.append(row.problem("E006", str(e), name))
+        except dates.DateError as e:
+            problems.append(row.problem("E007", str(e), name))
+        except ValueError as e:
+            problems.append(row.problem("E004", str(e), name))
     return out
 
 
 def _tag(item: Any) -> str:
     if not isinstance(item, str) or not item.strip():
-        raise ValueError(f"field 'tags': expected a tag, got {item!r}")
+        raise ValueError(f"expected a tag, got {item!r}")
     return item.strip()
 
 
 def _actor(item: Any, actors: ids.Names) -> str | dict:
     aid, role = (item.get("id"), item.get("role")) if isinstance(item, dict) else (item, None)
     if not isinstance(aid, str) or not aid.strip() or not isinstance(role, (str, type(None))):
-        raise ValueError(f"field 'actors': expected an actor id or name, got {item!r}")
+        raise ValueError(f"expected an actor id or name, got {item!r}")
     found = actors.find(aid.strip())
     return {"id": found, "role": role} if role else found
 
@@ -216,36 +233,37 @@ def _citation(item: Any, sources: ids.Names) -> str | dict:
         sid = item.get("id")
         extra = {k: v for k, v in item.items() if k != "id" and v is not None}
         if set(extra) - {"url", "published", "note"} or not all(isinstance(v, str) for v in extra.values()):
-            raise ValueError(f"field 'sources': a citation has id, url, published and note, as text; got {item!r}")
+            raise ValueError(f"a citation has id, url, published and note, as text; got {item!r}")
         if "published" in extra:
             try:
                 dates.parse(extra["published"])
             except dates.DateError as e:
-                raise ValueError(f"field 'sources': published: {e}") from None
+                raise dates.DateError(f"published: {e}") from None
     if not isinstance(sid, str) or not sid.strip():
-        raise ValueError(f"field 'sources': expected a source id or name, got {item!r}")
+        raise ValueError(f"expected a source id or name, got {item!r}")
     found = sources.find(sid.strip())
     return {"id": found, **extra} if extra else found
 
 
 def _event_ref(item: Any, events: ids.Names, name: str) -> str:
     if not isinstance(item, str) or not item.strip():
-        raise ValueError(f"field '{name}': expected an event id, got {item!r}")
+        raise ValueError(f"expected an event id, got {item!r}")
     return events.find(item.strip())
 
 
-def _claims(raw: Any, typed: bool, refs: Finders, problems: list[str]) -> list[dict[str, Any]]:
+def _claims(row: Row, refs: Finders, problems: list[Problem]) -> list[dict[str, Any]]:
+    raw = row.fields["dates"]
     if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
-        problems.append("field 'dates': expected a list of claims {date, sources, preferred, note}")
+        problems.append(row.problem("E004", "expected a list of claims {date, sources, preferred, note}", "dates"))
         return []
     out = []
     for c in raw:
         try:
-            claim: dict[str, Any] = {"date": _when(c.get("date") or "", typed, refs.today).text}
+            claim: dict[str, Any] = {"date": _when(c.get("date") or "", row.typed, refs.today).text}
         except (dates.DateError, AttributeError) as e:
-            problems.append(f"field 'dates': {e}")
+            problems.append(row.problem("E007", str(e), "dates"))
             continue
-        cited = _each(c, "sources", problems, lambda s: _claim_source(s, refs.sources))
+        cited = _each(row, c, "sources", problems, lambda s: _claim_source(s, refs.sources))
         if cited:
             claim["sources"] = cited
         if c.get("preferred") is True:
@@ -258,5 +276,5 @@ def _claims(raw: Any, typed: bool, refs: Finders, problems: list[str]) -> list[d
 
 def _claim_source(item: Any, sources: ids.Names) -> str:
     if not isinstance(item, str):
-        raise ValueError(f"field 'dates': a claim's sources are source ids, got {item!r}")
+        raise ValueError(f"a claim's sources are source ids, got {item!r}")
     return sources.find(item)

@@ -7,6 +7,7 @@ problems in the Row, for `importer.check` to report with every other row's.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from timeline.errors import TimelineError, UsageError
@@ -49,10 +50,46 @@ def read(name: str, text: str, fmt: str) -> list[Row]:
     if fmt == "json":
         if not isinstance(data, list):
             raise TimelineError(f"{name}: expected a JSON list of events, as 'timeline list --format json' writes")
-        return [export_row(item, f"{name}: event {n}") for n, item in enumerate(data, start=1)]
+        lines = item_lines(text, ())
+        return [export_row(item, Row({}, name, line)) for item, line in zip(data, lines, strict=True)]
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise TimelineError(f'{name}: expected TimelineJS JSON, an object with an "events" list')
-    return [timelinejs_row(item, f"{name}: event {n}") for n, item in enumerate(data["events"], start=1)]
+    lines = item_lines(text, ("events",))
+    return [timelinejs_row(item, Row({}, name, line)) for item, line in zip(data["events"], lines, strict=True)]
+
+
+def item_lines(text: str, path: tuple[str, ...]) -> list[int]:
+    """The line each item of the JSON array at `path` starts on (json.loads gives no positions).
+
+    `text` must already have parsed as JSON, with the array at `path` (keys of nested objects).
+    """
+    import json
+
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[ \t\r\n]*")
+
+    def skip(pos: int) -> int:
+        return ws.match(text, pos).end()  # type: ignore[union-attr]
+
+    pos = skip(1 if text.startswith("\ufeff") else 0)
+    for key in path:  # walk into the object member by member until `key`
+        pos = skip(pos + 1)  # past "{"
+        while True:
+            name, pos = decoder.raw_decode(text, pos)
+            pos = skip(skip(pos) + 1)  # past ":"
+            if name == key:
+                break
+            _, pos = decoder.raw_decode(text, pos)
+            pos = skip(skip(pos) + 1)  # past ","
+    lines: list[int] = []
+    pos = skip(pos + 1)  # past "["
+    while text[pos] != "]":
+        lines.append(text.count("\n", 0, pos) + 1)
+        _, pos = decoder.raw_decode(text, pos)
+        pos = skip(pos)
+        if text[pos] == ",":
+            pos = skip(pos + 1)
+    return lines
 
 
 def csv_rows(name: str, text: str) -> list[Row]:
@@ -87,23 +124,28 @@ def csv_rows(name: str, text: str) -> list[Row]:
         start, line = line + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue
-        problems = () if len(cells) <= len(header) else (f"has {len(cells)} cells; the header has {len(header)}",)
+        row = Row({}, name, start)
+        extra = f"has {len(cells)} cells; the header has {len(header)}"
+        problems = () if len(cells) <= len(header) else (row.problem("E004", extra),)
         f: dict[str, Any] = {}
         for col, cell in zip(header, cells):  # noqa: B905 (a short row leaves the last cells empty)
             if col in ("actors", "tags", "sources", *REFS):
                 f[col] = [x.strip() for x in cell.split(";") if x.strip()]
             elif cell.strip():
                 f[col] = cell.strip()
-        rows.append(Row(f"{name}:{start}", f, typed=True, problems=problems))
+        rows.append(replace(row, fields=f, problems=problems))
     return rows
 
 
-def export_row(item: Any, where: str) -> Row:
-    """A Row from one object of `timeline list --format json`."""
+def export_row(item: Any, at: Row) -> Row:
+    """A Row from one object of `timeline list --format json`; `at` says where it is."""
+    at = replace(at, typed=False)
     if not isinstance(item, dict):
-        return Row(where, {}, typed=False, problems=("expected a JSON object",))
+        return replace(at, problems=(at.problem("E004", "expected a JSON object"),))
     unknown = tuple(
-        f"unknown field '{k}'; an exported event has: {', '.join(_EXPORT_KEYS)}" for k in item if k not in _EXPORT_KEYS
+        at.problem("E002", f"unknown field '{k}'; an exported event has: {', '.join(_EXPORT_KEYS)}")
+        for k in item
+        if k not in _EXPORT_KEYS
     )
     f: dict[str, Any] = {k: item.get(k) for k in ("id", "date", "title", "summary", "type", "tags", *REFS)}
     roles: dict[str, Any] = item["roles"] if isinstance(item.get("roles"), dict) else {}
@@ -119,7 +161,7 @@ def export_row(item: Any, where: str) -> Row:
         claims = item["claims"]
         f["dates"] = [_compact(c, keep=("date", "sources", "preferred", "note")) for c in claims] if isinstance(
             claims, list) else claims  # fmt: skip
-    return Row(where, f, typed=False, problems=unknown)
+    return replace(at, fields=f, problems=unknown)
 
 
 def _compact(item: Any, keep: tuple[str, ...] = ("id", "url", "published", "note")) -> Any:
@@ -130,10 +172,11 @@ def _compact(item: Any, keep: tuple[str, ...] = ("id", "url", "published", "note
     return out["id"] if set(out) == {"id"} else out
 
 
-def timelinejs_row(item: Any, where: str) -> Row:
+def timelinejs_row(item: Any, at: Row) -> Row:
     """A Row from one TimelineJS slide: start/end date, headline, text (HTML), group as type, unique_id."""
+    at = replace(at, typed=False)
     if not isinstance(item, dict):
-        return Row(where, {}, problems=("expected a JSON object",))
+        return replace(at, problems=(at.problem("E004", "expected a JSON object"),))
     problems: list[str] = []
     when = _tljs_date(item.get("start_date"), "start_date", problems)
     if item.get("end_date"):
@@ -146,7 +189,7 @@ def timelinejs_row(item: Any, where: str) -> Row:
     uid = item.get("unique_id")
     if isinstance(uid, str) and ids.id_problem(uid) is None:
         f["id"] = uid
-    return Row(where, f, typed=False, problems=tuple(problems))
+    return replace(at, fields=f, problems=tuple(at.problem("E007", p, "date") for p in problems))
 
 
 def _tljs_date(raw: Any, name: str, problems: list[str]) -> str | None:
