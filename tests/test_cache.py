@@ -11,8 +11,8 @@ import pytest
 
 from timeline import cache, query, store
 from timeline.cache import index
+from timeline.formats import RENDERERS, Context, get
 from timeline.query import order
-from timeline.render import RENDERERS, Context, get
 
 EXTRA_EVENT = """
 [[events]]

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import DATA
 from tests.test_cli import run
-from timeline.check import RULES
+from timeline.lint import RULES
 
 FIXTURES = DATA / "check"
 MARK = re.compile(r"# <- ([EWN]\d{3})\s*$")

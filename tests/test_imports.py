@@ -27,8 +27,8 @@ NOT_AT_START = (
     "timeline.store",
     "timeline.cache",
     "timeline.cache.index",
-    "timeline.render.terminal",
-    "timeline.render.markdown",
+    "timeline.formats.terminal",
+    "timeline.formats.markdown",
 )
 NOT_FOR_PLAIN_LIST = (
     "dateutil",
@@ -38,9 +38,9 @@ NOT_FOR_PLAIN_LIST = (
     "markdown_it",
     "icalendar",
     "jsonschema",
-    "timeline.render.terminal",
-    "timeline.render.markdown",
-    "timeline.render.json",
+    "timeline.formats.terminal",
+    "timeline.formats.markdown",
+    "timeline.formats.json",
 )
 
 
@@ -70,5 +70,5 @@ def test_plain_list_loads_no_rich_dateutil_or_other_formats(tmp_path):
         "    assert not e.code, e.code\n"
     )
     loaded = modules_after(code, tmp_path)
-    assert "timeline.render.plain" in loaded
+    assert "timeline.formats.plain" in loaded
     assert sorted(set(NOT_FOR_PLAIN_LIST) & loaded) == []

@@ -1,4 +1,4 @@
-"""timeline.model and its JSON form (timeline.render.json): frozen values with stable fields."""
+"""timeline.model and its JSON form (timeline.formats.json): frozen values with stable fields."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from tests.conftest import DATA
 from tests.test_cli import run
 from timeline import dates, store
+from timeline.formats import Context
+from timeline.formats.json import event_json, render
 from timeline.model import Citation, DateClaim, Event, Problem, Store
-from timeline.render import Context
-from timeline.render.json import event_json, render
 
 SAMPLE = DATA / "core" / "sample.toml"
 

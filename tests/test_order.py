@@ -17,7 +17,7 @@ def ev(eid: str, when: str, index: int, **links: list[str]) -> Event:
 
 
 def make(*events: Event) -> Store:
-    return Store(path="events.toml", events=tuple(events), by_id={e.id: e for e in events})
+    return Store(path="events.toml", events=tuple(events))
 
 
 def ids(store: Store) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli import run
-from timeline.render import RENDERERS
+from timeline.formats import RENDERERS
 
 STORE = Path(__file__).parent / "data" / "order" / "relative.toml"
 TITLES = ["Alpha letter published", "Zeta statement known only to the month", "Mu reply in the same month"]

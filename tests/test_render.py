@@ -18,7 +18,7 @@ import pytest
 
 from tests.test_cli import run
 from timeline.cli.common import FORMATS
-from timeline.render import RENDERERS
+from timeline.formats import RENDERERS
 
 DATA = Path(__file__).parent / "data" / "render"
 GOLDEN = Path(__file__).parent / "golden" / "render"
@@ -133,7 +133,7 @@ def test_hostile_rich_markup_is_literal(capsys):
     from rich.console import Console
 
     from timeline import store
-    from timeline.render import Context, get
+    from timeline.formats import Context, get
 
     s = store.load(Path(HOSTILE))
     buffer = io.StringIO()

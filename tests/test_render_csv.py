@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.test_cli import run
-from timeline.render.csv import COLUMNS, neutralise
+from timeline.formats.csv import COLUMNS, neutralise
 from timeline.text import clean
 
 FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")

@@ -22,7 +22,7 @@ import pytest
 
 from tests.test_cli import run
 from timeline import dates
-from timeline.render.html import datetime_value, time_element
+from timeline.formats.html import datetime_value, time_element
 
 DATA = Path(__file__).parent / "data" / "render"
 # A valid HTML date, month, year or global date-and-time string (the forms we emit).

@@ -9,7 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tests.test_cli import run
-from timeline.render.markdown import escape, link
+from timeline.formats.markdown import escape, link
 
 FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")
 

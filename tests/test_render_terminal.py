@@ -11,8 +11,8 @@ from rich.console import Console
 
 from tests.test_cli import run
 from timeline import store
-from timeline.render import Context
-from timeline.render.terminal import render
+from timeline.formats import Context
+from timeline.formats.terminal import render
 
 FIXTURE = Path(__file__).parent / "data" / "render" / "fixture.toml"
 

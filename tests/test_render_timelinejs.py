@@ -9,7 +9,7 @@ import pytest
 
 from tests.test_cli import run
 from timeline import dates
-from timeline.render.timelinejs import slide_dates
+from timeline.formats.timelinejs import slide_dates
 
 FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")
 # Documented fields (timeline.knightlab.com/docs/json-format.html) we may use.

@@ -9,8 +9,8 @@ from rich.cells import cell_len
 
 from tests.test_cli import run
 from timeline import store
+from timeline.formats.stats import bar, folded_months
 from timeline.query.stats import compute
-from timeline.render.stats import bar, folded_months
 
 FIXTURE = Path(__file__).parent / "data" / "render" / "fixture.toml"
 

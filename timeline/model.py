@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -101,14 +101,29 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Store:
+    """A loaded store. `by_id` is derived from `events`, so a store built by hand keeps its links."""
+
     path: str
-    events: tuple[Event, ...]
+    events: Sequence[Event]
     actors: Mapping[str, Actor] = field(default_factory=dict)
     sources: Mapping[str, Source] = field(default_factory=dict)
     title: str | None = None
     description: str | None = None
     check: Mapping[str, Any] = field(default_factory=dict)
-    by_id: Mapping[str, Event] = field(default_factory=dict)
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def by_id(self) -> Mapping[str, Event]:
+        """Events by id (the first of each id)."""
+        found = self._derived.get("by_id")
+        if found is None:
+            found = getattr(self.events, "by_id", None)  # a lazily loaded store looks ids up itself
+            if found is None:
+                found = {}
+                for e in self.events:
+                    found.setdefault(e.id, e)
+            self._derived["by_id"] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -344,7 +344,7 @@ def _write(file: Path, key: str, digest: str, data: dict[str, Any], store: Store
                     ("digest", digest),
                     ("count", total),
                     ("head", dumps(head, protocol)),
-                    ("skeleton", _pickle_model(replace(store, events=(), by_id={}))),
+                    ("skeleton", _pickle_model(replace(store, events=()))),
                     ("cyclic", dumps(placement.cyclic)),
                     ("contradiction", dumps(first[0] if first else None)),
                 ],

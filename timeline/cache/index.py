@@ -113,7 +113,7 @@ def _view(db: sqlite3.Connection, name: str, f: Filter, meta) -> View | None:
         return None
     # Built apart, each event is numbered from 0 and has no line; give back its own.
     events = tuple(replace(e, index=r[0], line=r[2]) for e, r in zip(built.events, rows, strict=True))
-    store = replace(skeleton, path=name, events=events, by_id={e.id: e for e in events})
+    store = replace(skeleton, path=name, events=events)
     placement = Placement(
         earliest={e.id: date.fromordinal(r[3]) for e, r in zip(events, rows, strict=True)},
         latest={e.id: date.fromordinal(r[4]) for e, r in zip(events, rows, strict=True)},
@@ -173,8 +173,7 @@ def _json(values) -> str:
 
 def _narrowing(db: sqlite3.Connection, store: Store, f: Filter) -> tuple[list[str], list[object]]:
     """SQL conditions that keep every event `f` may keep (query.match decides exactly)."""
-    from timeline.query import actor_ids
-    from timeline.query.offices import parse_office
+    from timeline.query.offices import actor_ids, parse_office
     from timeline.text import fold
 
     where: list[str] = []

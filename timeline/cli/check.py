@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from timeline.cli.common import FileOpt, store_path
-from timeline.errors import TimelineError, UsageError
+from timeline.errors import UsageError
 
 if TYPE_CHECKING:
-    from timeline.check import Report, Selection
+    from timeline.lint import Report, Selection
 
 FORMATS = ("text", "json")
 RULE_FORMATS = ("text", "json", "markdown")
@@ -57,7 +57,7 @@ def check(
 
       timeline check --ignore W004,W005 --format json
     """
-    from timeline import check as lint
+    from timeline import lint
 
     if list_rules:
         _list_rules(fmt)
@@ -81,7 +81,7 @@ def check(
 
 
 def _list_rules(fmt: str) -> None:
-    from timeline import check as lint
+    from timeline import lint
 
     if fmt not in RULE_FORMATS:
         raise UsageError(f"--format: with --list-rules choose one of: {', '.join(RULE_FORMATS)}")
@@ -94,7 +94,7 @@ def _list_rules(fmt: str) -> None:
 
 
 def _selectors(flag: str, values: list[str]) -> tuple[str, ...]:
-    from timeline.check import selector_error, split_selectors
+    from timeline.lint import selector_error, split_selectors
 
     codes = split_selectors(values)
     if not codes:
@@ -107,49 +107,6 @@ def _selectors(flag: str, values: list[str]) -> tuple[str, ...]:
 
 
 def _check_one(path: Path, cli: Selection) -> Report:
-    from timeline import check as lint
-    from timeline.store import read_text
+    from timeline import lint
 
-    return lint.run(read_text(path), str(path), project=project_selection(path), cli=cli)
-
-
-def project_selection(store: Path) -> Selection:
-    """Rule choices from [tool.timeline.check] in the nearest pyproject.toml that has the table."""
-    from timeline.check import Selection, selection_from_table
-
-    for folder in (store.resolve().parent, *store.resolve().parents):
-        candidate = folder / "pyproject.toml"
-        if not candidate.is_file():
-            continue
-        table = _tool_table(candidate)
-        if table is None:
-            continue
-        selection, bad = selection_from_table(table)
-        if bad:
-            from timeline.store.locate import Locator
-
-            _, key, message = bad[0]
-            line = Locator(candidate.read_text(encoding="utf-8")).key("tool.timeline.check", key)
-            where = f"{candidate}:{line}" if line else str(candidate)
-            raise TimelineError(f"{where}: [tool.timeline.check] {message}")
-        return selection
-    return Selection()
-
-
-def _tool_table(path: Path) -> dict | None:
-    import tomli
-
-    try:
-        data = tomli.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise TimelineError(f"{path}: cannot read: {e}; fix or remove the file") from None
-    except tomli.TOMLDecodeError as e:
-        raise TimelineError(
-            f"{path}: TOML syntax error: {e}; fix the file (it may hold [tool.timeline.check])"
-        ) from None
-    table: object = data
-    for key in ("tool", "timeline", "check"):
-        table = table.get(key) if isinstance(table, dict) else None
-    if table is not None and not isinstance(table, dict):
-        raise TimelineError(f'{path}: [tool.timeline.check] must be a table, with keys such as ignore = ["N"]')
-    return table
+    return lint.check_file(path, cli=cli)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from timeline.errors import UsageError
+from timeline.formats import RENDERERS
 from timeline.model import Problem, Store
-from timeline.render import RENDERERS
 from timeline.text import clean
 
 if TYPE_CHECKING:
@@ -124,16 +124,14 @@ def choose_format(fmt: str | None, output: str | None = None) -> str:
 def emit(result: Any, *, width: int, output: str | None = None) -> None:
     """Write a renderer's result: text as is, a rich renderable through a console."""
     if not isinstance(result, str):
-        from io import StringIO
-
-        from rich.console import Console
-
         if output is None:
+            from rich.console import Console
+
             Console(width=width, highlight=False, soft_wrap=False).print(result)
             return
-        buffer = StringIO()
-        Console(file=buffer, width=width, highlight=False, no_color=True).print(result)
-        result = buffer.getvalue()
+        from timeline.formats import as_text
+
+        result = as_text(result, width=width)
     if output is not None and output != "-":
         from timeline.write.file import write_atomic
 

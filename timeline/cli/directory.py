@@ -15,7 +15,7 @@ def actors(ctx: typer.Context, file: FileOpt = None) -> None:
     """List actors: id, name, offices with their spans, and how many events involve them."""
     if ctx.invoked_subcommand is not None:
         return
-    from timeline.render.directory import actor_rows
+    from timeline.formats.directory import actor_rows
 
     s = load_store(file)
     sys.stdout.write("".join(line + "\n" for line in actor_rows(s)))
@@ -25,7 +25,7 @@ def sources(ctx: typer.Context, file: FileOpt = None) -> None:
     """List sources: id, name, kind, events citing them, and facts that rest on them alone."""
     if ctx.invoked_subcommand is not None:
         return
-    from timeline.render.directory import source_rows
+    from timeline.formats.directory import source_rows
 
     s = load_store(file)
     sys.stdout.write("".join(line + "\n" for line in source_rows(s)))
@@ -33,7 +33,7 @@ def sources(ctx: typer.Context, file: FileOpt = None) -> None:
 
 def tags(file: FileOpt = None) -> None:
     """List tags with how many events carry each, most used first."""
-    from timeline.render.directory import tag_rows
+    from timeline.formats.directory import tag_rows
 
     s = load_store(file)
     sys.stdout.write("".join(line + "\n" for line in tag_rows(s)))
@@ -44,8 +44,8 @@ def actors_show(
     file: FileOpt = None,
 ) -> None:
     """Show one person: names, offices with their spans, and their events."""
+    from timeline.formats.directory import actor_page
     from timeline.query.offices import actor_ids
-    from timeline.render.directory import actor_page
 
     s = load_store(file)
     found = sorted(actor_ids(s, actor_id))

@@ -21,7 +21,6 @@ from timeline.cli.common import (
     load_store,
     store_path,
     terminal_width,
-    typed_bound,
     warn,
 )
 from timeline.errors import TimelineError
@@ -107,20 +106,11 @@ def list_(
       timeline list --since 2024-02 --until 2024-02 --format json
     """
     from timeline import query
-    from timeline.query import order
-    from timeline.render import Context, get
+    from timeline.formats import Context, get
 
     fmt = choose_format(fmt, output)
-    f = query.Filter(
-        actors=tuple(actor or ()),
-        tags=tuple(tag or ()),
-        sources=tuple(source or ()),
-        types=tuple(type_ or ()),
-        texts=tuple(text or ()),
-        since=typed_bound(since, "--since", "earliest"),
-        until=typed_bound(until, "--until", "latest"),
-        strict=strict,
-        query=tuple(terms or ()),
+    f = query.make_filter(
+        terms or (), actor=actor, tag=tag, source=source, type=type_, text=text, since=since, until=until, strict=strict
     )
     from timeline.cache import index
 
@@ -129,18 +119,11 @@ def list_(
     s, placement, first = index.prepare(store_path(file), f, lambda: load_store(file))
     for line, message in first:
         warn(f"{s.path}:{line}: {message} (see 'timeline check')")
-    matches = {m.event.id: m for m in query.match(s, f, placement=placement)}
-    ordered = order.sort_events(s, [m.event for m in matches.values()], placement)
-    events = query.limit(ordered, limit, reverse=reverse)
-    notes = {}
-    for e in events:
-        m = matches[e.id]
-        if explain or not m.certain:
-            why = "; ".join(m.reasons) or "matches every term"
-            notes[e.id] = why if m.certain else f"possible match ({why})"
+    matches = query.limit(query.ordered(s, f, placement=placement), limit, reverse=reverse)
     w = width or terminal_width()
+    notes = query.notes(matches, explain=explain)
     ctx = Context(store=s, width=w, title=title or s.title, filters=query.describe(f), notes=notes)
-    emit(get(fmt)(events, ctx), width=w, output=output)
+    emit(get(fmt)([m.event for m in matches], ctx), width=w, output=output)
 
 
 def show(
@@ -175,7 +158,7 @@ def show(
     s = load_store(file)
     e = s.by_id.get(event_id)
     if e is None and event_id in s.actors:
-        from timeline.render.directory import actor_page
+        from timeline.formats.directory import actor_page
 
         sys.stdout.write("".join(line + "\n" for line in actor_page(s, event_id)))
         return
@@ -186,7 +169,7 @@ def show(
         raise TimelineError(f"{s.path}: no event with id '{event_id}'; {hint}")
     w = width or terminal_width()
     if thread:
-        from timeline.render.thread import draw
+        from timeline.formats.thread import draw
 
         emit("".join(line + "\n" for line in draw(s, e)), width=w, output=output)
         return
@@ -194,16 +177,16 @@ def show(
     if fmt == "json":
         import json
 
-        from timeline.render.json import event_json
+        from timeline.formats.json import event_json
         from timeline.text import json_escape
 
         emit(json_escape(json.dumps(event_json(e, s), ensure_ascii=False, indent=2)) + "\n", width=w, output=output)
         return
     if fmt in ("plain", "rich"):
-        from timeline.render.detail import render_event
+        from timeline.formats.detail import render_event
 
         emit(render_event(e, s, width=w), width=w, output=output)
         return
-    from timeline.render import Context, get
+    from timeline.formats import Context, get
 
     emit(get(fmt)([e], Context(store=s, width=w, title=e.title)), width=w, output=output)

@@ -39,8 +39,8 @@ def stats(
     if fmt not in ("plain", "json"):
         raise UsageError(f"--format: 'stats' prints plain or json, not '{fmt}'")
     from timeline import query
+    from timeline.formats.stats import render_text
     from timeline.query import stats as counts
-    from timeline.render.stats import render_text
 
     f = query.Filter(
         actors=tuple(actor or ()),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from timeline.errors import UsageError
 from timeline.model import Event, Store
@@ -21,9 +21,23 @@ from timeline.text import did_you_mean, fold
 if TYPE_CHECKING:
     from timeline.query.order import Placement
 
-__all__ = ["Filter", "Match", "select", "match", "limit", "describe", "actor_ids", "fold", "YES", "MAYBE", "NO"]
+__all__ = [
+    "Filter",
+    "Match",
+    "make_filter",
+    "match",
+    "ordered",
+    "select",
+    "limit",
+    "notes",
+    "describe",
+    "YES",
+    "MAYBE",
+    "NO",
+]
 
 Test = Callable[[Event], tuple[int, str]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +93,77 @@ def match(
 def select(store: Store, f: Filter, events: Sequence[Event] | None = None) -> list[Event]:
     """The events of `store` that pass `f`, in store order."""
     return [m.event for m in match(store, f, events)]
+
+
+def ordered(store: Store, f: Filter, *, placement: Placement | None = None) -> list[Match]:
+    """The matches of `f` in timeline order (see `timeline.query.order`)."""
+    from timeline.query import order
+
+    placement = placement or order.place(store)
+    found = match(store, f, placement=placement)
+    return order.sort_matches(found, placement)
+
+
+Values = str | Sequence[str] | None
+
+
+def make_filter(
+    terms: Sequence[str] = (),
+    *,
+    actor: Values = None,
+    tag: Values = None,
+    source: Values = None,
+    type: Values = None,  # noqa: A002 - the flag's own name
+    text: Values = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    strict: bool = False,
+) -> Filter:
+    """A Filter from query terms and flag values as `timeline list` takes them.
+
+    Flag values are one string or several (any may match); `since`/`until` are dates or dates
+    as people type them ('Feb 2024', '9 Feb 2024'): a typed month starts on its first day and
+    ends on its last. A date that cannot be read is a UsageError naming the flag.
+    """
+    return Filter(
+        actors=_values(actor),
+        tags=_values(tag),
+        sources=_values(source),
+        types=_values(type),
+        texts=_values(text),
+        since=_bound(since, "--since", "earliest"),
+        until=_bound(until, "--until", "latest"),
+        strict=strict,
+        query=tuple(terms),
+    )
+
+
+def _values(value: Values) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _bound(value: str | date | None, flag: str, which: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    from timeline import dates
+
+    try:
+        typed = dates.parse_typed(value, today=date.today())
+    except dates.DateError as e:
+        raise UsageError(f"{flag}: {e}") from None
+    return getattr(typed, which)
+
+
+def notes(matches: Sequence[Match], *, explain: bool = False) -> dict[str, str]:
+    """Why each match is shown, for renderers: always for possible matches, for all when `explain`."""
+    out = {}
+    for m in matches:
+        if explain or not m.certain:
+            why = "; ".join(m.reasons) or "matches every term"
+            out[m.event.id] = why if m.certain else f"possible match ({why})"
+    return out
 
 
 def _clauses(f: Filter) -> list[terms.Term | terms.Any | _Window]:
@@ -279,8 +364,8 @@ def _relation_test(store: Store, t: terms.Term, placement) -> Test:
     return test
 
 
-def limit(events: Sequence[Event], n: int | None, *, reverse: bool = False) -> list[Event]:
-    """Newest-first when `reverse`; at most `n` events (the first n of the order shown)."""
+def limit(events: Sequence[T], n: int | None, *, reverse: bool = False) -> list[T]:
+    """Newest-first when `reverse`; at most `n` items (the first n of the order shown)."""
     out = list(reversed(events)) if reverse else list(events)
     return out if n is None else out[:n]
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from timeline.model import Event, Store
+
+M = TypeVar("M", bound=Any)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,14 @@ def sort_events(store: Store, events: Sequence[Event], placement: Placement | No
     """Events in timeline order: tightened earliest, tightened latest, relation depth, store order."""
     p = placement or place(store)
     return sorted(events, key=lambda e: (p.earliest[e.id], p.latest[e.id], p.depth[e.id], e.index))
+
+
+def sort_matches(matches: Sequence[M], placement: Placement) -> list[M]:
+    """Matches (anything with an `.event`) in timeline order."""
+    p = placement
+    return sorted(
+        matches, key=lambda m: (p.earliest[m.event.id], p.latest[m.event.id], p.depth[m.event.id], m.event.index)
+    )
 
 
 def broken(store: Store) -> list[Relation]:

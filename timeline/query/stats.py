@@ -1,7 +1,7 @@
 """Counts over a set of events: per month, per actor, source and tag, and facts resting on one source.
 
 Pure: `compute` takes events and returns a frozen Stats; `to_json` gives its JSON form, and
-`timeline.render.stats` draws it as text.
+`timeline.formats.stats` draws it as text.
 An event is counted in a month only when all its possible days fall in that month; the rest
 (a year, a span across months, a disputed date across months) are counted as unplaced, never
 guessed into a month.

@@ -228,7 +228,6 @@ def build(data: dict[str, Any], path: str, text: str) -> tuple[Store, list[Probl
         title=title,
         description=description,
         check=check,
-        by_id=by_id,
     )
     references(c, store, set(by_id) | _all_ids(raw_events))
     c.problems.sort(key=lambda p: p.line or 0)

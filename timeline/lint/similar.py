@@ -7,7 +7,7 @@ Pure: takes the events, yields positions in them; the rule in `timeline.check_ru
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from timeline.model import Event
 from timeline.text import fold
@@ -17,7 +17,7 @@ RARE_WORD = 100
 _WORD = re.compile(r"\w+")
 
 
-def look_alikes(events: tuple[Event, ...]) -> Iterator[tuple[int, int, str, int]]:
+def look_alikes(events: Sequence[Event]) -> Iterator[tuple[int, int, str, int]]:
     """(later, earlier, why, how many more) for each event that looks like one written before it.
 
     Positions are into `events`; `earlier` is the first look-alike in the file, and the events
@@ -60,7 +60,7 @@ def _overlapping(members: list[int], lo: list[int], hi: list[int]) -> Iterator[t
             yield a, b
 
 
-def _similar_titles(events: tuple[Event, ...], lo: list[int], hi: list[int]) -> Iterator[tuple[int, int, float]]:
+def _similar_titles(events: Sequence[Event], lo: list[int], hi: list[int]) -> Iterator[tuple[int, int, float]]:
     """Pairs of overlapping events whose folded titles have a difflib ratio of at least SIMILAR_TITLES.
 
     Only titles that share a rare word are compared: one of the two rarest words of either

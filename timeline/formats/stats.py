@@ -75,7 +75,7 @@ def render_text(stats: Stats, store: Store, *, width: int = 80, top: int = 10, t
     """The stats as a plain-text report with bar charts, names cleaned for the terminal."""
     import textwrap
 
-    from timeline.render.text import actor_name, source_name
+    from timeline.formats.text import actor_name, source_name
     from timeline.text import clean
 
     width = max(width, 40)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from timeline import dates
+from timeline.formats.text import actor_name, citation_url, date_line, source_name
 from timeline.model import Event, Store
-from timeline.render.text import actor_name, citation_url, date_line, source_name
 from timeline.text import clean
 
 

@@ -25,9 +25,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from timeline import dates
-from timeline.model import Event, Store
-from timeline.render import Context
-from timeline.render.text import (
+from timeline.formats import Context
+from timeline.formats.text import (
     actor_labels,
     citation_extra,
     citation_url,
@@ -37,6 +36,7 @@ from timeline.render.text import (
     source_name,
     web_url,
 )
+from timeline.model import Event, Store
 
 UID_DOMAIN = "timeline.invalid"
 

@@ -10,9 +10,8 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from timeline.model import Citation, Event
-from timeline.render import Context
-from timeline.render.text import (
+from timeline.formats import Context
+from timeline.formats.text import (
     actor_labels,
     citation_extra,
     citation_url,
@@ -25,6 +24,7 @@ from timeline.render.text import (
     source_name,
     web_url,
 )
+from timeline.model import Citation, Event
 
 # Inline punctuation that CommonMark (or GitHub's dialect) could read as emphasis, code,
 # links, images, raw HTML, tables or strikethrough; others are left alone so the text reads.

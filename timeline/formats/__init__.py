@@ -13,7 +13,7 @@ from typing import Any
 
 from timeline.model import Event, Store
 
-# format name -> module under timeline.render that defines `render`
+# format name -> module under timeline.formats that defines `render`
 RENDERERS: dict[str, str] = {
     "rich": "terminal",
     "plain": "plain",
@@ -43,5 +43,18 @@ Renderer = Callable[[Sequence[Event], Context], Any]
 
 def get(name: str) -> Renderer:
     """The render function for a format name."""
-    module = importlib.import_module(f"timeline.render.{RENDERERS[name]}")
+    module = importlib.import_module(f"timeline.formats.{RENDERERS[name]}")
     return module.render
+
+
+def as_text(result: Any, *, width: int) -> str:
+    """A renderer's result as text: a string as is, a rich renderable drawn without colour."""
+    if isinstance(result, str):
+        return result
+    from io import StringIO
+
+    from rich.console import Console
+
+    buffer = StringIO()
+    Console(file=buffer, width=width, highlight=False, no_color=True).print(result)
+    return buffer.getvalue()

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
-from timeline.check.selection import RULES
-from timeline.check.similar import look_alikes
+from timeline.lint.selection import RULES
+from timeline.lint.similar import look_alikes
 from timeline.model import Event, Problem, Role, Store
 from timeline.store.locate import Locator
 from timeline.text import fold

@@ -16,9 +16,9 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
+from timeline.formats import Context
+from timeline.formats.text import actor_name, citation_url, date_line, source_name
 from timeline.model import Event, Store
-from timeline.render import Context
-from timeline.render.text import actor_name, citation_url, date_line, source_name
 from timeline.text import clean
 
 COLUMNS = (

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from timeline.check.selection import ALWAYS_ON as ALWAYS_ON
-from timeline.check.selection import RULES, Selection, enabled, selection_from_table, strictness
-from timeline.check.selection import Rule as Rule
-from timeline.check.selection import selector_error as selector_error
-from timeline.check.selection import split_selectors as split_selectors
-from timeline.errors import StoreError
+from timeline.errors import StoreError, TimelineError
+from timeline.lint.selection import ALWAYS_ON as ALWAYS_ON
+from timeline.lint.selection import RULES, Selection, enabled, selection_from_table, strictness
+from timeline.lint.selection import Rule as Rule
+from timeline.lint.selection import selector_error as selector_error
+from timeline.lint.selection import split_selectors as split_selectors
 from timeline.model import Problem
 
 
@@ -45,7 +46,7 @@ def run(text: str, name: str, *, project: Selection = Selection(), cli: Selectio
     then the command line (`cli`); each may override the one before.
     """
     from timeline import store
-    from timeline.check import rules as check_rules
+    from timeline.lint import rules as check_rules
     from timeline.store import schema
 
     try:
@@ -61,6 +62,55 @@ def run(text: str, name: str, *, project: Selection = Selection(), cli: Selectio
     chosen = [_with_severity(p) for p in problems if p.code in on] + _config_problems(text, bad)
     chosen.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
     return Report(name, tuple(_dedupe(chosen)), strictness(ordered))
+
+
+def check_file(path: Path, *, cli: Selection = Selection()) -> Report:
+    """Check the store at `path` with the rules its pyproject.toml and [check] table choose, then `cli`'s."""
+    from timeline.store import read_text
+
+    return run(read_text(path), str(path), project=project_selection(path), cli=cli)
+
+
+def project_selection(store: Path) -> Selection:
+    """Rule choices from [tool.timeline.check] in the nearest pyproject.toml that has the table."""
+    from timeline.lint import Selection, selection_from_table
+
+    for folder in (store.resolve().parent, *store.resolve().parents):
+        candidate = folder / "pyproject.toml"
+        if not candidate.is_file():
+            continue
+        table = _tool_table(candidate)
+        if table is None:
+            continue
+        selection, bad = selection_from_table(table)
+        if bad:
+            from timeline.store.locate import Locator
+
+            _, key, message = bad[0]
+            line = Locator(candidate.read_text(encoding="utf-8")).key("tool.timeline.check", key)
+            where = f"{candidate}:{line}" if line else str(candidate)
+            raise TimelineError(f"{where}: [tool.timeline.check] {message}")
+        return selection
+    return Selection()
+
+
+def _tool_table(path: Path) -> dict | None:
+    import tomli
+
+    try:
+        data = tomli.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise TimelineError(f"{path}: cannot read: {e}; fix or remove the file") from None
+    except tomli.TOMLDecodeError as e:
+        raise TimelineError(
+            f"{path}: TOML syntax error: {e}; fix the file (it may hold [tool.timeline.check])"
+        ) from None
+    table: object = data
+    for key in ("tool", "timeline", "check"):
+        table = table.get(key) if isinstance(table, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise TimelineError(f'{path}: [tool.timeline.check] must be a table, with keys such as ignore = ["N"]')
+    return table
 
 
 def _with_severity(p: Problem) -> Problem:

@@ -13,9 +13,8 @@ from rich.cells import cell_len, chop_cells
 from rich.console import Group
 from rich.text import Text
 
-from timeline.model import Event
-from timeline.render import Context
-from timeline.render.text import (
+from timeline.formats import Context
+from timeline.formats.text import (
     actor_names,
     also_reported,
     clean,
@@ -26,6 +25,7 @@ from timeline.render.text import (
     source_names,
     when,
 )
+from timeline.model import Event
 
 # Below this many columns the date goes above the title instead of beside it.
 WIDE = 72

@@ -5,9 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from timeline.model import Event
-from timeline.render import Context
-from timeline.render.text import (
+from timeline.formats import Context
+from timeline.formats.text import (
     actor_labels,
     citation_extra,
     citation_url,
@@ -20,6 +19,7 @@ from timeline.render.text import (
     source_name,
     web_url,
 )
+from timeline.model import Event
 
 
 def render(events: Sequence[Event], ctx: Context) -> str:

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from timeline import dates
+from timeline.formats import Context
+from timeline.formats.html import citation_item, escape_text
+from timeline.formats.text import actor_labels, date_line, selection
 from timeline.model import Event, Store
-from timeline.render import Context
-from timeline.render.html import citation_item, escape_text
-from timeline.render.text import actor_labels, date_line, selection
 from timeline.text import json_escape
 
 

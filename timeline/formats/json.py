@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from timeline import dates
+from timeline.formats import Context
 from timeline.model import Event, Store
-from timeline.render import Context
 from timeline.text import json_escape
 
 

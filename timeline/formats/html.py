@@ -13,9 +13,8 @@ from datetime import date
 from html import escape
 
 from timeline import dates
-from timeline.model import Citation, DateClaim, Event, Store
-from timeline.render import Context
-from timeline.render.text import (
+from timeline.formats import Context
+from timeline.formats.text import (
     actor_labels,
     also_reported,
     citation_extra,
@@ -29,6 +28,7 @@ from timeline.render.text import (
     source_name,
     web_url,
 )
+from timeline.model import Citation, DateClaim, Event, Store
 
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 # Light and dark, print-friendly, system fonts only: nothing is fetched.
