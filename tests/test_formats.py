@@ -20,8 +20,8 @@ from tests.test_cli import run
 from timeline.cli.common import FORMATS
 from timeline.formats import RENDERERS
 
-DATA = Path(__file__).parent / "data" / "render"
-GOLDEN = Path(__file__).parent / "golden" / "render"
+DATA = Path(__file__).parent / "data" / "formats"
+GOLDEN = Path(__file__).parent / "golden" / "formats"
 FIXTURE = str(DATA / "fixture.toml")
 HOSTILE = str(DATA / "hostile.toml")
 SUFFIX = {

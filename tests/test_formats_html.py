@@ -24,7 +24,7 @@ from tests.test_cli import run
 from timeline import dates
 from timeline.formats.html import datetime_value, time_element
 
-DATA = Path(__file__).parent / "data" / "render"
+DATA = Path(__file__).parent / "data" / "formats"
 # A valid HTML date, month, year or global date-and-time string (the forms we emit).
 _HTML_DATETIME = re.compile(r"\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?)?)?")
 

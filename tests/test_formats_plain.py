@@ -8,7 +8,7 @@ import pytest
 
 from tests.test_cli import run
 
-FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")
+FIXTURE = str(Path(__file__).parent / "data" / "formats" / "fixture.toml")
 
 
 @pytest.mark.parametrize("width", [30, 50, 100])

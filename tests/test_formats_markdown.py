@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from tests.test_cli import run
 from timeline.formats.markdown import escape, link
 
-FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")
+FIXTURE = str(Path(__file__).parent / "data" / "formats" / "fixture.toml")
 
 
 def parse(text: str):

@@ -14,7 +14,7 @@ from tests.test_cli import run
 from timeline.formats.csv import COLUMNS, neutralise
 from timeline.text import clean
 
-FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")
+FIXTURE = str(Path(__file__).parent / "data" / "formats" / "fixture.toml")
 
 
 def rows(capsys, *args: str) -> tuple[str, list[dict[str, str]]]:

@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from tests.test_cli import run
 
-FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")
+FIXTURE = str(Path(__file__).parent / "data" / "formats" / "fixture.toml")
 
 
 def calendar(capsys, *args: str) -> tuple[str, dict]:

@@ -14,7 +14,7 @@ from timeline import store
 from timeline.formats import Context
 from timeline.formats.terminal import render
 
-FIXTURE = Path(__file__).parent / "data" / "render" / "fixture.toml"
+FIXTURE = Path(__file__).parent / "data" / "formats" / "fixture.toml"
 
 
 def draw(width: int, **console) -> str:

@@ -12,7 +12,7 @@ from timeline import store
 from timeline.formats.stats import bar, folded_months
 from timeline.query.stats import compute
 
-FIXTURE = Path(__file__).parent / "data" / "render" / "fixture.toml"
+FIXTURE = Path(__file__).parent / "data" / "formats" / "fixture.toml"
 
 
 def fixture_stats():
@@ -91,7 +91,7 @@ def test_cli_bad_format_is_a_usage_error(capsys):
 
 def test_hostile_names_are_cleaned(capsys):
     """Names with terminal escapes print as inert text in the chart; JSON escapes them."""
-    hostile = Path(__file__).parent / "data" / "render" / "hostile.toml"
+    hostile = Path(__file__).parent / "data" / "formats" / "hostile.toml"
     code, out, _ = run(capsys, "stats", "-f", str(hostile))
     assert code == 0 and "\x1b" not in out and "\x07" not in out
     code, out, _ = run(capsys, "stats", "-f", str(hostile), "--format", "json")

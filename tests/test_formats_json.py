@@ -12,7 +12,7 @@ from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "schema" / "list.schema.json").read_text(encoding="utf-8"))
-DATA = Path(__file__).parent / "data" / "render"
+DATA = Path(__file__).parent / "data" / "formats"
 STORES = [ROOT / "events.toml", DATA / "fixture.toml", DATA / "hostile.toml"]
 
 
@@ -56,7 +56,7 @@ def test_output_is_stable(capsys):
 def test_schema_rejects_drift():
     """A renamed or missing key fails validation, so the schema really pins the format."""
     validator = jsonschema.Draft202012Validator(SCHEMA)
-    good = json.loads((Path(__file__).parent / "golden" / "render" / "fixture.json").read_text(encoding="utf-8"))
+    good = json.loads((Path(__file__).parent / "golden" / "formats" / "fixture.json").read_text(encoding="utf-8"))
     renamed = [dict(good[0])]
     renamed[0]["headline"] = renamed[0].pop("title")
     assert not validator.is_valid(renamed)

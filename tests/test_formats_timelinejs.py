@@ -11,7 +11,7 @@ from tests.test_cli import run
 from timeline import dates
 from timeline.formats.timelinejs import slide_dates
 
-FIXTURE = str(Path(__file__).parent / "data" / "render" / "fixture.toml")
+FIXTURE = str(Path(__file__).parent / "data" / "formats" / "fixture.toml")
 # Documented fields (timeline.knightlab.com/docs/json-format.html) we may use.
 TOP = {"title", "events", "eras", "scale"}
 SLIDE = {"start_date", "end_date", "text", "media", "group", "display_date", "background", "autolink", "unique_id"}
