@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence  # already loaded by dataclasses; `typing` would cost ~3 ms
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 
 from timeline.text import MONTH_ABBREVIATIONS, MONTH_NAMES
@@ -89,8 +90,13 @@ class EDate:
         return (self.earliest, self.latest)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse(text: str) -> EDate:
-    """Parse a date in the store date language (see the module docstring)."""
+    """Parse a date in the store date language (see the module docstring).
+
+    Dates are values and stores repeat them, so parses are remembered (a large store has far
+    fewer distinct dates than events).
+    """
     if text == "":
         raise DateError("empty date")
     if text != text.strip():

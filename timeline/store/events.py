@@ -7,12 +7,14 @@ Messages read `event 'ID': field 'X': problem; fix`, and for things inside a lis
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from timeline import dates
 from timeline.model import Citation, DateClaim, Event, Store
 from timeline.store.fields import (
     BAD_VALUE,
+    ID,
     MISSING,
     Collector,
     Where,
@@ -184,6 +186,124 @@ def _event_date(claims: tuple[DateClaim, ...]) -> dates.EDate | None:
 
 def event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
     """The n-th [[events]] table (written at `line`) as an Event; None when it lacks an id, date or title."""
+    fast = _plain_event(c, n, raw, line)
+    if fast is not None:
+        return fast
+    return _checked_event(c, n, raw, line)
+
+
+_KEYS = frozenset(EVENT_KEYS) - {"dates"}
+_ACTOR_ITEM_KEYS = frozenset(EVENT_ACTOR_KEYS)
+_CITATION_ITEM_KEYS = frozenset(CITATION_KEYS)
+
+
+def _plain_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
+    """The Event for a table with nothing to report, read without the checks' bookkeeping; else None.
+
+    Most tables of a large store are like this, and checking them field by field (placing and
+    wording a problem that never comes) costs several times the parse. This accepts only what
+    `_checked_event` would accept without a problem and builds the same Event; anything else
+    (claims, unknown keys, wrong kinds, unknown ids, bad dates) is left to it.
+    """
+    if type(raw) is not dict or not _KEYS.issuperset(raw):
+        return None
+    get = raw.get
+    eid, title, when = get("id"), get("title"), get("date")
+    if type(eid) is not str or not ID.fullmatch(eid) or type(title) is not str or not title.strip():
+        return None
+    summary, kind = get("summary", ""), get("type")
+    if type(summary) is not str or (kind is not None and type(kind) is not str):
+        return None
+    try:
+        d = dates.from_toml(when) if type(when) is str or isinstance(when, date) else None
+    except dates.DateError:
+        return None
+    if d is None:
+        return None
+    actors, offices = _plain_actors(get("actors", ()), c.actor_ids)
+    sources = _plain_citations(get("sources", ()), c.source_ids)
+    tags, links = get("tags", ()), [get(key, ()) for key in LINKS]
+    if actors is None or sources is None or not _strings(tags) or not all(map(_strings, links)):
+        return None
+    return Event(
+        id=eid,
+        date=d,
+        title=title,
+        summary=summary,
+        type=kind,
+        actors=actors,
+        offices=offices,
+        tags=tuple(tags),
+        sources=sources,
+        in_response_to=tuple(links[0]),
+        after=tuple(links[1]),
+        before=tuple(links[2]),
+        line=line,
+        index=n,
+    )
+
+
+def _strings(value: Any) -> bool:
+    return (type(value) is list or value == ()) and all(type(x) is str for x in value)
+
+
+def _plain_actors(raw: Any, known: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | tuple[None, None]:
+    if raw == ():
+        return (), ()
+    if type(raw) is not list:
+        return None, None
+    ids: list[str] = []
+    offices: list[tuple[str, str]] = []
+    for item in raw:
+        if type(item) is str:
+            aid = item
+        elif type(item) is dict and _ACTOR_ITEM_KEYS.issuperset(item):
+            aid, role = item.get("id"), item.get("role")
+            if type(aid) is not str or not aid.strip() or (role is not None and type(role) is not str):
+                return None, None
+            if role:
+                offices.append((aid, role))
+        else:
+            return None, None
+        if aid not in known:
+            return None, None
+        ids.append(aid)
+    return tuple(ids), tuple(offices)
+
+
+def _plain_citations(raw: Any, known: Any) -> tuple[Citation, ...] | None:
+    if raw == ():
+        return ()
+    if type(raw) is not list:
+        return None
+    out: list[Citation] = []
+    for item in raw:
+        if type(item) is str:
+            if item not in known:
+                return None
+            out.append(Citation(id=item))
+            continue
+        if type(item) is not dict or not _CITATION_ITEM_KEYS.issuperset(item):
+            return None
+        sid, url, note, published = item.get("id"), item.get("url"), item.get("note"), item.get("published")
+        if type(sid) is not str or not sid.strip() or sid not in known:
+            return None
+        if (url is not None and type(url) is not str) or (note is not None and type(note) is not str):
+            return None
+        when = None
+        if published is not None:
+            if type(published) is not str and not isinstance(published, date):
+                return None
+            try:
+                when = dates.from_toml(published)
+            except dates.DateError:
+                return None
+        out.append(Citation(id=sid, url=url, published=when, note=note))
+    return tuple(out)
+
+
+def _checked_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
+    """`event`, checking every field and reporting each problem at its place."""
     where = Where(f"events.{n}")
     if not isinstance(raw, dict):
         c.add(BAD_VALUE, Where("", "events", n), f"events[{n + 1}]: expected a table [[events]], got {kind_of(raw)}")

@@ -16,8 +16,9 @@ from timeline.model import Problem
 from timeline.store.locate import Locator
 from timeline.text import did_you_mean, printable, short, suggest
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ID_RULE = "use letters, digits, '-', '_' or '.', starting with a letter or digit"
+# The one rule for ids, shared by the schema and by the writers that make ids.
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+ID_RULE = "use letters, digits, '-', '_' or '.', starting with a letter or digit"
 
 # Codes shared with `timeline check`; load() stops on any error among them.
 SYNTAX = "E001"
@@ -181,11 +182,16 @@ def kind_of(value: Any) -> str:
 
 def bad_id(c: Collector, ident: str, where: Where, what: str, eid: str | None = None) -> bool:
     """Add an E004 and return True when `ident` is not a valid id."""
-    if _ID.match(ident):
+    if ID.fullmatch(ident):
         return False
     field = "field 'id': " if where.key == "id" else ""
-    c.add(BAD_VALUE, where, f"{what}: {field}'{short(ident)}' is not a valid id; {_ID_RULE}", eid)
+    c.add(BAD_VALUE, where, f"{what}: {field}'{short(ident)}' is not a valid id; {ID_RULE}", eid)
     return True
+
+
+def id_problem(ident: str) -> str | None:
+    """Why `ident` cannot be an id, or None when it can."""
+    return None if ID.fullmatch(ident) else f"'{short(ident)}' is not a valid id: {ID_RULE}"
 
 
 def check_ref(c: Collector, ref: str, known: Any, kind: str, where: Where, what: str, eid: str | None) -> None:

@@ -6,10 +6,11 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 
+from timeline.store.fields import id_problem
 from timeline.text import close_matches, fold
 
-# Same rule as the schema's: letters, digits, '-', '_' or '.', starting with a letter or digit.
-ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+__all__ = ["Names", "Unknown", "event_id", "id_problem", "slug", "unique"]
+
 # Words that make an id longer without making it easier to recognise.
 _STOP = frozenset((
     "a", "an", "the", "of", "to", "and", "or", "in", "on", "at", "for", "with", "about", "by", "from", "as",
@@ -62,13 +63,6 @@ def unique(base: str, taken: Collection[str]) -> str:
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
-
-
-def id_problem(eid: str) -> str | None:
-    """Why `eid` cannot be an id, or None when it can."""
-    if not ID.fullmatch(eid):
-        return f"'{eid}' is not a valid id: use letters, digits, '-', '_' or '.', starting with a letter or digit"
-    return None
 
 
 class Names:
