@@ -47,9 +47,26 @@ def test_or_across_fields(bundled, capsys):
 
 
 def test_words_and_phrases_search_title_and_summary(bundled, capsys):
-    """A quoted phrase must appear whole; bare words of the text field widen."""
+    """A quoted phrase must appear whole; several words all must match; `or` widens."""
     assert listed(capsys, '"rare-earth metals"') == ["reply-handed-over"]
-    assert set(listed(capsys, "credentials", "third")) == {"ambassador-credentials", "third-reading"}
+    assert listed(capsys, "credentials", "third") == []
+    assert set(listed(capsys, "credentials", "or", "third")) == {"ambassador-credentials", "third-reading"}
+
+
+def test_the_text_flag_and_bare_words_mean_the_same(bundled, capsys):
+    """`--text 'a b'` and `list 'a b'` both want every word; quotes inside make a phrase."""
+    both = listed(capsys, "meddling letter")
+    assert both == listed(capsys, "--text", "meddling letter") == listed(capsys, "meddling", "letter")
+    assert listed(capsys, "--text", '"rare-earth metals"') == listed(capsys, '"rare-earth metals"')
+    assert listed(capsys, "--text", "credentials", "--text", "third") == listed(capsys, "credentials or third")
+
+
+def test_short_words_match_whole_words_only(bundled, capsys):
+    """'a' and 'at' do not match inside other words, so a sentence typed as a query narrows."""
+    everything = listed(capsys)
+    assert listed(capsys, "Meet at a 'third' location") == []
+    assert len(listed(capsys, "a")) < len(everything)
+    assert listed(capsys, "agent") == listed(capsys, "foreign-agents") != []
 
 
 def test_possible_matches_are_marked_and_strict_drops_them(bundled, capsys):

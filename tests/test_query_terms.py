@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from timeline.errors import UsageError
-from timeline.query.terms import Any, Term, group, parse, parse_term, tokenize
+from timeline.query.terms import AnyOf, Term, group, parse, parse_term, tokenize
 
 
 def test_one_argument_holds_many_terms_and_quoted_phrases():
@@ -33,14 +33,14 @@ def test_fields_bare_words_and_negation():
 def test_or_joins_neighbours_across_fields():
     """`a or b` is one clause whatever the fields."""
     clauses = parse(["tag:trade", "or", "type:law", "since:2024"])
-    assert isinstance(clauses[0], Any) and [t.field for t in clauses[0].parts] == ["tag", "type"]
+    assert isinstance(clauses[0], AnyOf) and [t.field for t in clauses[0].parts] == ["tag", "type"]
     assert clauses[1].field == "since"
 
 
 def test_same_field_terms_widen_like_hledger():
     """Two positive tag: terms become one OR group; not: and since: stay separate."""
     grouped = group(parse(["tag:a", "tag:b", "not:tag:c", "since:2024"]))
-    anys = [c for c in grouped if isinstance(c, Any)]
+    anys = [c for c in grouped if isinstance(c, AnyOf)]
     assert len(anys) == 1 and {t.value for t in anys[0].parts} == {"a", "b"}
     assert sum(isinstance(c, Term) for c in grouped) == 2
 

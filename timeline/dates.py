@@ -33,8 +33,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence  # already loaded by dataclasses; `typing` would cost ~3 ms
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from timeline.text import MONTH_ABBREVIATIONS, MONTH_NAMES
 

@@ -166,19 +166,21 @@ def notes(matches: Sequence[Match], *, explain: bool = False) -> dict[str, str]:
     return out
 
 
-def _clauses(f: Filter) -> list[terms.Term | terms.Any | _Window]:
-    flag_terms: list[terms.Term | terms.Any] = []
-    for field, values in (
-        ("actor", f.actors),
-        ("tag", f.tags),
-        ("source", f.sources),
-        ("type", f.types),
-        ("text", f.texts),
-    ):
+def _clauses(f: Filter) -> list[terms.Clause | _Window]:
+    flag_terms: list[terms.Clause] = []
+    for field, values in (("actor", f.actors), ("tag", f.tags), ("source", f.sources), ("type", f.types)):
         if values:
             parts = tuple(terms.Term(field, v, token=f"--{field} {v}") for v in values)
-            flag_terms.append(parts[0] if len(parts) == 1 else terms.Any(parts))
-    clauses: list[terms.Term | terms.Any | _Window] = [*flag_terms, *terms.group(terms.parse(f.query))]
+            flag_terms.append(parts[0] if len(parts) == 1 else terms.AnyOf(parts))
+    if f.texts:
+        # One --text value is words and "phrases" that all must match; several values widen.
+        groups = [tuple(terms.Term("text", w, token=f"--text {v}") for w in terms.tokenize([v])) for v in f.texts]
+        alls = [g[0] if len(g) == 1 else terms.AllOf(g) for g in groups if g]
+        if len(alls) == 1 and isinstance(alls[0], terms.AllOf):
+            flag_terms.extend(alls[0].parts)
+        elif alls:
+            flag_terms.append(alls[0] if len(alls) == 1 else terms.AnyOf(tuple(alls)))
+    clauses: list[terms.Clause | _Window] = [*flag_terms, *terms.group(terms.parse(f.query))]
     # since/until (flags and terms) make one window: a date that may fall after the start and
     # may fall before the end (9 or 11 Feb, against 10 Feb) need not fall inside it.
     bounds = [c for c in clauses if isinstance(c, terms.Term) and c.field in ("since", "until") and not c.negated]
@@ -191,7 +193,7 @@ def _clauses(f: Filter) -> list[terms.Term | terms.Any | _Window]:
             lo = d.earliest if lo is None else max(lo, d.earliest)
         else:
             hi = d.latest if hi is None else min(hi, d.latest)
-    window: list[terms.Term | terms.Any | _Window] = [_Window(lo, hi)]
+    window: list[terms.Clause | _Window] = [_Window(lo, hi)]
     return window + [c for c in clauses if c not in bounds]
 
 
@@ -212,7 +214,7 @@ def _typed(t: terms.Term):
 
 def _needs_placement(clauses) -> bool:
     def walk(c) -> bool:
-        if isinstance(c, terms.Any):
+        if isinstance(c, (terms.AnyOf, terms.AllOf)):
             return any(walk(p) for p in c.parts)
         return isinstance(c, terms.Term) and c.field in ("after", "before", "between")
 
@@ -222,7 +224,15 @@ def _needs_placement(clauses) -> bool:
 def _compile(store: Store, clause, placement) -> Test:
     if isinstance(clause, _Window):
         return _window_test(clause.since, clause.until, "date")
-    if isinstance(clause, terms.Any):
+    if isinstance(clause, terms.AllOf):
+        every = [_compile(store, p, placement) for p in clause.parts]
+
+        def all_of(e: Event) -> tuple[int, str]:
+            results = [test(e) for test in every]
+            return min(t for t, _ in results), "; ".join(w for _, w in results if w)
+
+        return all_of
+    if isinstance(clause, terms.AnyOf):
         tests = [_compile(store, p, placement) for p in clause.parts]
 
         def any_of(e: Event) -> tuple[int, str]:
@@ -264,11 +274,23 @@ def _term(store: Store, t: terms.Term, placement) -> Test:
         ids = {s.id for s in store.sources.values() if wanted in (fold(s.id), fold(s.name))} | {value}
         return lambda e: (YES if not ids.isdisjoint(e.cited) else NO, "")
     if field == "text":
-        wanted = fold(value)
-        return lambda e: (YES if wanted in fold(e.title + " " + e.summary) else NO, "")
+        return _text_test(t)
     if field in ("since", "until", "date"):
         return _date_test(t)
     return _relation_test(store, t, placement)
+
+
+def _text_test(t: terms.Term) -> Test:
+    from timeline.query import words
+
+    wanted = words.needle(t.value)
+    if not wanted:
+        raise UsageError(f"{t.token or t.value}: no letters or digits to search for; give a word or a \"phrase\"")
+
+    def test(e: Event) -> tuple[int, str]:
+        return (YES if words.found(wanted, words.haystack(e.title, e.summary)) else NO), ""
+
+    return test
 
 
 def _actor_test(store: Store, t: terms.Term) -> Test:

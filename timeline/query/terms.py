@@ -4,8 +4,9 @@
     since:2024  until:2024-03  date:2024-02  after:ID  before:ID  between:ID1,ID2
     words and "quoted phrases" (title and summary)   not:TERM   TERM or TERM
 
-Terms on the same field widen (any may match); terms on different fields narrow (all must
-hold); `not:` terms always narrow; `a or b` joins two terms whatever their fields.
+Terms on the same field widen (any may match), except words, which all have to match (see
+`timeline.query.words`); terms on different fields narrow (all must hold); `not:` terms always
+narrow; `a or b` joins two terms whatever their fields.
 """
 
 from __future__ import annotations
@@ -27,10 +28,20 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
-class Any:
+class AnyOf:
     """Any of its parts may hold (an OR group)."""
 
-    parts: tuple[Term | Any, ...]
+    parts: tuple[Clause, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """All of its parts must hold (the words of one --text value, inside an OR group)."""
+
+    parts: tuple[Clause, ...]
+
+
+Clause = Term | AnyOf | AllOf
 
 
 def tokenize(args: list[str] | tuple[str, ...]) -> list[str]:
@@ -80,10 +91,10 @@ def _example(field: str) -> str:
     }.get(field, "value")
 
 
-def parse(args: list[str] | tuple[str, ...]) -> list[Term | Any]:
+def parse(args: list[str] | tuple[str, ...]) -> list[Clause]:
     """Parse query arguments into clauses; `or` joins its neighbours into one Any clause."""
     tokens = tokenize(args)
-    clauses: list[Term | Any] = []
+    clauses: list[Clause] = []
     pending_or = False
     for n, token in enumerate(tokens):
         if token.lower() == "or":
@@ -94,27 +105,30 @@ def parse(args: list[str] | tuple[str, ...]) -> list[Term | Any]:
         term = parse_term(token)
         if pending_or:
             last = clauses.pop()
-            parts = (*last.parts, term) if isinstance(last, Any) else (last, term)
-            clauses.append(Any(parts))
+            parts = (*last.parts, term) if isinstance(last, AnyOf) else (last, term)
+            clauses.append(AnyOf(parts))
             pending_or = False
         else:
             clauses.append(term)
     return clauses
 
 
-def group(clauses: list[Term | Any]) -> list[Term | Any]:
-    """hledger's rule: positive terms of one field are OR-ed; the groups (and `not:` terms) are AND-ed."""
+def group(clauses: list[Clause]) -> list[Clause]:
+    """hledger's rule: positive terms of one field are OR-ed; the groups (and `not:` terms) are AND-ed.
+
+    Words are the exception: like a search engine's, each one narrows.
+    """
     by_field: dict[str, list[Term]] = {}
-    out: list[Term | Any] = []
+    out: list[Clause] = []
     for clause in clauses:
         if (
             isinstance(clause, Term)
             and not clause.negated
-            and clause.field not in ("since", "until", "after", "before", "between")
+            and clause.field not in ("since", "until", "after", "before", "between", "text")
         ):
             by_field.setdefault(clause.field, []).append(clause)
         else:
             out.append(clause)
     for terms in by_field.values():
-        out.insert(0, terms[0] if len(terms) == 1 else Any(tuple(terms)))
+        out.insert(0, terms[0] if len(terms) == 1 else AnyOf(tuple(terms)))
     return out

@@ -193,6 +193,7 @@ def event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
 
 
 _KEYS = frozenset(EVENT_KEYS) - {"dates"}
+_ABSENT: tuple = ()  # stands for a key the table does not have
 _ACTOR_ITEM_KEYS = frozenset(EVENT_ACTOR_KEYS)
 _CITATION_ITEM_KEYS = frozenset(CITATION_KEYS)
 
@@ -222,8 +223,12 @@ def _plain_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
         return None
     actors, offices = _plain_actors(get("actors", ()), c.actor_ids)
     sources = _plain_citations(get("sources", ()), c.source_ids)
-    tags, links = get("tags", ()), [get(key, ()) for key in LINKS]
-    if actors is None or sources is None or not _strings(tags) or not all(map(_strings, links)):
+    if actors is None or offices is None or sources is None:
+        return None
+    tags, links = get("tags", _ABSENT), (get("in_response_to", _ABSENT), get("after", _ABSENT), get("before", _ABSENT))
+    if not (_strings(tags) and _strings(links[0])):
+        return None
+    if not (_strings(links[1]) and _strings(links[2])):
         return None
     return Event(
         id=eid,
@@ -244,7 +249,12 @@ def _plain_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
 
 
 def _strings(value: Any) -> bool:
-    return (type(value) is list or value == ()) and all(type(x) is str for x in value)
+    """Is `value` a list of strings (or the () that stands for an absent key)?"""
+    if value is _ABSENT:
+        return True
+    if type(value) is not list:
+        return False
+    return all(type(x) is str for x in value)
 
 
 def _plain_actors(raw: Any, known: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | tuple[None, None]:
@@ -258,9 +268,10 @@ def _plain_actors(raw: Any, known: Any) -> tuple[tuple[str, ...], tuple[tuple[st
         if type(item) is str:
             aid = item
         elif type(item) is dict and _ACTOR_ITEM_KEYS.issuperset(item):
-            aid, role = item.get("id"), item.get("role")
-            if type(aid) is not str or not aid.strip() or (role is not None and type(role) is not str):
+            named, role = item.get("id"), item.get("role")
+            if type(named) is not str or not named.strip() or (role is not None and type(role) is not str):
                 return None, None
+            aid = named
             if role:
                 offices.append((aid, role))
         else:
