@@ -142,8 +142,8 @@ def test_contradiction_reply_dated_before_its_message():
     ((event, message),) = contradictions(store)
     assert event.id == "reply"
     assert message == (
-        "event 'reply': field 'in_response_to': says 'reply' comes after 'letter', but it is dated "
-        "2024-02-09 and 'letter' 2024-02-10; fix the date or 'letter'"
+        "event 'reply': field 'in_response_to': puts 'reply' after 'letter', but 'reply' is dated "
+        "2024-02-09, before 'letter' (2024-02-10); fix a date or the link"
     )
 
 
@@ -152,7 +152,7 @@ def test_contradiction_through_before():
     store = make(ev("a", "2024-03", 0, before=["b"]), ev("b", "2024-02", 1))
     ((event, message),) = contradictions(store)
     assert event.id == "a"
-    assert "field 'before'" in message and "fix the date or 'b'" in message
+    assert "field 'before'" in message and "'b' is dated 2024-02, before 'a' (2024-03)" in message
 
 
 def test_overlapping_dates_are_no_contradiction():

@@ -169,17 +169,13 @@ def offices(store: Store, where: Where) -> Iterator[Problem]:
 
 def links(store: Store, where: Where) -> Iterator[Problem]:
     """E009 a link that says an event follows one the dates put certainly after it."""
-    from timeline.query.order import broken
+    from timeline.query.order import broken, link_message
 
+    dated = {e.id: e.date.text for e in store.events}
     for r in broken(store):  # unknown ids are E006's; an event cannot be dated before itself
-        earlier, later, owner = store.by_id[r.earlier], store.by_id[r.later], store.by_id[r.owner]
-        ref = r.later if r.key == "before" else r.earlier
-        line, column = where.item(owner, r.key, ref)
-        message = (
-            f"event '{owner.id}': field '{r.key}': puts '{later.id}' after '{earlier.id}', but '{later.id}' is "
-            f"dated {later.date.text}, before '{earlier.id}' ({earlier.date.text}); fix a date or the link"
-        )
-        yield _problem("E009", message, line, column, owner.id)
+        owner = store.by_id[r.owner]
+        line, column = where.item(owner, r.key, r.later if r.key == "before" else r.earlier)
+        yield _problem("E009", link_message(r, dated), line, column, owner.id)
 
 
 def cycles(store: Store, where: Where) -> Iterator[Problem]:

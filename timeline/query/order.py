@@ -8,7 +8,7 @@ order, gives a total, stable order that never puts a reply before its message.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -58,25 +58,38 @@ def place(store: Store) -> Placement:
     the events on the cycle are reported; events merely downstream of a cycle still get
     placed after it.
     """
-    rels = [r for r in relations(store.events) if r.earlier in store.by_id and r.later in store.by_id]
     earliest = {e.id: e.date.earliest for e in store.events}
     latest = {e.id: e.date.latest for e in store.events}
+    return Placement(*place_bounds(earliest, latest, relations(store.events)))
+
+
+B = TypeVar("B", date, int)
+
+
+def place_bounds(
+    earliest: dict[str, B], latest: dict[str, B], rels: Iterable[Relation]
+) -> tuple[dict[str, B], dict[str, B], dict[str, int], tuple[str, ...]]:
+    """`place` over bounds alone (days or day numbers) by event id: tightened earliest, latest,
+    depth, and the events on cycles. The dicts passed in are updated in place and returned.
+    """
+    rels = [r for r in rels if r.earlier in earliest and r.later in earliest]
     depth = dict.fromkeys(earliest, 0)
     if not rels:
-        return Placement(earliest, latest, depth, ())
+        return earliest, latest, depth, ()
     succ: dict[str, list[str]] = {}
     for r in rels:
         succ.setdefault(r.earlier, []).append(r.later)
-    component = components(list(earliest), succ)
+    linked = list({*succ, *(r.later for r in rels)})
+    component = components(linked, succ)
     size: dict[int, int] = {}
     for n in component.values():
         size[n] = size.get(n, 0) + 1
     looped = {r.earlier for r in rels if r.earlier == r.later}
-    cyclic = tuple(eid for eid in earliest if size[component[eid]] > 1 or eid in looped)
+    cyclic = tuple(eid for eid in earliest if eid in component and (size[component[eid]] > 1 or eid in looped))
 
     succ = {}
     pred: dict[str, list[str]] = {}
-    indeg = dict.fromkeys(earliest, 0)
+    indeg = dict.fromkeys(linked, 0)
     for r in rels:
         if component[r.earlier] == component[r.later]:
             continue
@@ -99,7 +112,7 @@ def place(store: Store) -> Placement:
         for prev in pred.get(eid, ()):
             if latest[eid] < latest[prev]:
                 latest[prev] = latest[eid]
-    return Placement(earliest, latest, depth, cyclic)
+    return earliest, latest, depth, cyclic
 
 
 def components(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
@@ -160,31 +173,42 @@ def sort_matches(matches: Sequence[M], placement: Placement) -> list[M]:
 
 def broken(store: Store) -> list[Relation]:
     """Relations the dates make impossible: the later event is certainly dated before the earlier."""
+    bounds = {e.id: (e.date.earliest, e.date.latest) for e in store.events}
+    return broken_links(relations(store.events), bounds)
+
+
+def broken_links(rels: Iterable[Relation], bounds: Mapping[str, tuple[B, B]]) -> list[Relation]:
+    """`broken` over (earliest, latest) bounds by event id; links to unknown events are not judged here."""
     out = []
-    for r in relations(store.events):
-        earlier, later = store.by_id.get(r.earlier), store.by_id.get(r.later)
-        if earlier is not None and later is not None and later.date.latest < earlier.date.earliest:
+    for r in rels:
+        earlier, later = bounds.get(r.earlier), bounds.get(r.later)
+        if earlier is not None and later is not None and later[1] < earlier[0]:
             out.append(r)
     return out
 
 
+def link_message(r: Relation, dated: Mapping[str, str]) -> str:
+    """What is wrong with a broken link (E009), given each event's date as written."""
+    return (
+        f"event '{r.owner}': field '{r.key}': puts '{r.later}' after '{r.earlier}', but '{r.later}' is "
+        f"dated {dated[r.later]}, before '{r.earlier}' ({dated[r.earlier]}); fix a date or the link"
+    )
+
+
+def cycle_message(cyclic: Sequence[str]) -> str:
+    """The warning for events caught in a cycle of links (E010 in full, from `timeline check`)."""
+    names = ", ".join(f"'{eid}'" for eid in cyclic[:5]) + (", …" if len(cyclic) > 5 else "")
+    return f"events {names} form a cycle of after/before/in_response_to links; break one link"
+
+
 def contradictions(store: Store, placement: Placement | None = None) -> list[tuple[Event, str]]:
     """Relations the dates make impossible, and cycles: (event, message) pairs."""
-    out: list[tuple[Event, str]] = []
-    for r in broken(store):
-        earlier, later = store.by_id[r.earlier], store.by_id[r.later]
-        ref = r.later if r.key == "before" else r.earlier
-        message = (
-            f"event '{r.owner}': field '{r.key}': says '{later.id}' comes after '{earlier.id}', "
-            f"but it is dated {later.date.text} and '{earlier.id}' {earlier.date.text}; fix the date or '{ref}'"
-        )
-        out.append((store.by_id[r.owner], message))
+    dated = {e.id: e.date.text for e in store.events}
+    out = [(store.by_id[r.owner], link_message(r, dated)) for r in broken(store)]
     p = placement or place(store)
     if p.cyclic:
         first = min((store.by_id[eid] for eid in p.cyclic), key=lambda e: e.index)
-        names = ", ".join(f"'{eid}'" for eid in p.cyclic[:5]) + (", …" if len(p.cyclic) > 5 else "")
-        message = f"events {names} form a cycle of after/before/in_response_to links; break one link"
-        out.append((first, message))
+        out.append((first, cycle_message(p.cyclic)))
     return out
 
 
