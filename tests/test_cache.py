@@ -1,24 +1,26 @@
-"""The parsed-store cache and its index: used when fresh, ignored when stale, damaged or off."""
+"""timeline.cache: the index answers as a full load does, stays fresh, and is never believed blindly."""
 
 from __future__ import annotations
 
 import os
+import random
+import shutil
 import sqlite3
+import stat
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from timeline import cache, query, store
-from timeline.cache import index
-from timeline.formats import RENDERERS, Context, get
-from timeline.query import order
+from timeline.cache import files
+from timeline.formats import RENDERERS, Context, as_text, get
 
 EXTRA_EVENT = """
 [[events]]
 id = "cache-test-added"
 date = "2024-03-01"
-title = "An event added after the cache was written"
+title = "An envoy arrives after the cache was written"
 actors = ["kulubaev"]
 sources = ["tass"]
 """
@@ -26,116 +28,25 @@ sources = ["tass"]
 
 @pytest.fixture(autouse=True)
 def _cache_small_stores(monkeypatch):
-    """The bundled store is small; cache it anyway so these tests exercise the cache."""
+    """The bundled store is small; cache it anyway so that these tests exercise the cache."""
     monkeypatch.setattr(cache, "MIN_BYTES", 0)
 
 
 def entry_file(path: Path) -> Path:
-    return cache.location(path)
+    return files.location(os.path.realpath(path))
 
 
-def load_ids(path: Path) -> list[str]:
-    return [e.id for e in cache.load(path).events]
+def cached(path: Path):
+    s = cache.load(path)
+    assert getattr(s.events, "engine", None) is not None, "the store did not come from the cache"
+    return s
 
 
-def test_first_load_writes_an_entry_in_the_cache_folder(bundled, tmp_path):
-    """A load of a valid store leaves one entry under $XDG_CACHE_HOME/timeline and no temp files."""
-    cache.load(bundled)
-    files = list((tmp_path / "cache" / "timeline").iterdir())
-    assert files == [entry_file(bundled)]
+def answer(s, f: query.Filter, fmt: str = "json") -> str:
+    matches = query.ordered(s, f)
+    ctx = Context(store=s, width=80, notes=query.notes(matches))
+    return as_text(get(fmt)([m.event for m in matches], ctx), width=80)
 
-
-def test_cached_load_equals_a_fresh_parse(bundled, monkeypatch):
-    """The store and problems from the cache equal those from parsing the file."""
-    first = cache.validate(bundled)
-    cached = cache.validate(bundled)
-    monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
-    assert cached == first == cache.validate(bundled)
-
-
-def test_cache_is_really_consulted_and_the_variable_bypasses_it(bundled, monkeypatch):
-    """A doctored entry shows through while fresh, and TIMELINE_NO_CACHE=1 ignores it."""
-    cache.load(bundled)
-    _doctor_first_title(entry_file(bundled), "Doctored")
-    assert cache.load(bundled).events[0].title == "Doctored"
-    monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
-    assert cache.load(bundled).events[0].title != "Doctored"
-
-
-def test_off_writes_nothing(bundled, tmp_path, monkeypatch):
-    """With TIMELINE_NO_CACHE=1 no cache folder is made."""
-    monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
-    cache.load(bundled)
-    assert not (tmp_path / "cache").exists()
-
-
-def test_stale_entry_gives_the_new_answer_and_is_rebuilt(bundled):
-    """After the store changes, the load sees the change and the entry is rewritten."""
-    before = load_ids(bundled)
-    key = _stored_key(entry_file(bundled))
-    with open(bundled, "a", encoding="utf-8") as fh:
-        fh.write(EXTRA_EVENT)
-    assert load_ids(bundled) == [*before, "cache-test-added"]
-    assert _stored_key(entry_file(bundled)) != key
-
-
-def test_same_size_and_time_but_other_text_is_caught_by_the_digest(bundled):
-    """An edit that keeps size and modification time still gives the new text on a full load."""
-    cache.load(bundled)
-    st = bundled.stat()
-    text = bundled.read_text(encoding="utf-8")
-    old = cache.load(bundled).events[0].title
-    new = old[:-1] + ("X" if old[-1] != "X" else "Y")
-    bundled.write_text(text.replace(f'title = "{old}"', f'title = "{new}"', 1), encoding="utf-8")
-    os.utime(bundled, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert bundled.stat().st_size == st.st_size
-    assert cache.load(bundled).events[0].title == new
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda f: f.write_bytes(b"this is not a database" * 50),
-        lambda f: f.write_bytes(f.read_bytes()[: f.stat().st_size // 2]),
-        lambda f: f.write_bytes(b""),
-        lambda f: _set_meta(f, "head", b"\x80\x05garbage"),
-        lambda f: _set_meta(f, "count", 0),
-        lambda f: _set_meta(f, "key", "(0, 'another version')"),
-    ],
-    ids=["garbage", "truncated", "empty", "unpicklable", "wrong-count", "other-version"],
-)
-def test_damaged_entry_is_ignored_and_rebuilt(bundled, damage):
-    """Whatever is wrong with the entry, the answer is the file's and a good entry replaces it."""
-    expected = cache.validate(bundled)
-    damage(entry_file(bundled))
-    assert cache.validate(bundled) == expected
-    assert _stored_key(entry_file(bundled)) == cache.Entry(bundled).key
-
-
-def test_store_with_errors_is_not_cached(bundled, tmp_path):
-    """A store that fails to load leaves no entry behind."""
-    bundled.write_text(bundled.read_text(encoding="utf-8") + '\n[[events]]\nid = "broken"\n', encoding="utf-8")
-    with pytest.raises(store.StoreError):
-        cache.load(bundled)
-    assert not entry_file(bundled).exists()
-
-
-def test_unwritable_cache_folder_is_only_slower(bundled, tmp_path, monkeypatch):
-    """When the cache folder cannot be made, loading still works."""
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    assert load_ids(bundled) == load_ids(bundled)
-
-
-def test_small_stores_are_not_cached(bundled, tmp_path, monkeypatch):
-    """Below MIN_BYTES parsing beats the cache, so nothing is written."""
-    monkeypatch.setattr(cache, "MIN_BYTES", bundled.stat().st_size + 1)
-    cache.load(bundled)
-    assert not (tmp_path / "cache").exists()
-
-
-# --- the index: `list` answers from it must equal answers from a full load -------------------
 
 FILTERS = [
     query.Filter(),
@@ -147,118 +58,237 @@ FILTERS = [
     query.Filter(until=date(2023, 12, 31)),
     query.Filter(actors=("kulubaev",), since=date(2024, 1, 1), until=date(2024, 6, 30)),
     query.Filter(texts=("letter",)),
+    query.Filter(texts=('"rare-earth metals"',)),
+    query.Filter(query=("between:blinken-letter,law-signed",)),
+    query.Filter(query=("not:tag:trade", "since:2024")),
+    query.Filter(query=("tag:trade or type:law",)),
+    query.Filter(query=("source:tass", "date:2024-02")),
+    query.Filter(query=("after:reply-handed-over",), strict=True),
+    query.Filter(query=("id:law-signed",)),
 ]
 
 
-def full_answer(path: Path, f: query.Filter) -> tuple[list, Context]:
-    s = cache.load(path)
-    placement = order.place(s)
-    matches = query.match(s, f)
-    return order.sort_events(s, [m.event for m in matches], placement), Context(store=s, width=80)
-
-
-def index_answer(path: Path, f: query.Filter) -> tuple[list, Context]:
-    v = index.view(path, f)
-    assert v is not None
-    matches = query.match(v.store, f)
-    return order.sort_events(v.store, [m.event for m in matches], v.placement), Context(store=v.store, width=80)
-
-
 @pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
-def test_index_answers_like_a_full_load_in_every_format(bundled, f):
-    """For each filter, the events and every text format rendered from them are the same."""
-    cache.load(bundled)
-    full, full_ctx = full_answer(bundled, f)
-    fast, fast_ctx = index_answer(bundled, f)
-    assert fast == full
+def test_the_index_answers_like_a_full_load_in_every_format(bundled, f):
+    """For each filter the events, and every format rendered from them, are the full load's."""
+    full = store.load(bundled)
+    cache.load(bundled)  # cold: builds the entry
+    warm = cached(bundled)
     for name in RENDERERS:
-        a, b = get(name)(full, full_ctx), get(name)(fast, fast_ctx)
-        if isinstance(a, (str, bytes)):
-            assert b == a, name
+        assert answer(warm, f, name) == answer(full, f, name), name
 
 
-def test_prepare_gives_the_same_listing_cold_warm_and_off(bundled, monkeypatch):
-    """`prepare` (what `list` calls) answers alike on a first run, a cached run and with the cache off."""
-    f = query.Filter(actors=("kulubaev",), since=date(2024, 1, 1))
+def test_first_load_writes_a_private_entry(bundled, tmp_path):
+    """The folder is made 0700 and holds one entry for the store."""
+    cache.load(bundled)
+    folder = tmp_path / "cache" / "timeline"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert entry_file(bundled).is_file()
 
-    def listing() -> tuple[list[str], list[tuple[int, str]]]:
-        s, placement, first = index.prepare(bundled, f, lambda: cache.load(bundled))
-        events = order.sort_events(s, query.select(s, f), placement)
-        return [e.id for e in events], first
 
-    cold = listing()
-    assert index.view(bundled, f) is not None
-    assert listing() == cold
+def test_a_cached_store_equals_a_full_load(bundled):
+    """Every event, actor and source is the same, lines and positions included."""
+    cache.load(bundled)
+    warm, full = cached(bundled), store.load(bundled)
+    assert list(warm.events) == list(full.events)
+    assert dict(warm.actors) == dict(full.actors) and dict(warm.sources) == dict(full.sources)
+    assert (warm.title, warm.description, dict(warm.check)) == (full.title, full.description, dict(full.check))
+
+
+def test_off_writes_nothing(bundled, tmp_path, monkeypatch):
+    """TIMELINE_NO_CACHE=1 reads the file and leaves no entry."""
     monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
-    assert listing() == cold
-    assert cold[0]
-
-
-def test_index_keeps_the_first_contradiction_and_cycles(bundled):
-    """The warning `list` prints about the whole store comes from the index unchanged."""
-    s = cache.load(bundled)
-    placement = order.place(s)
-    expected = [(e.line, m) for e, m in order.contradictions(s, placement)[:1]]
-    v = index.view(bundled, query.Filter(actors=("blinken",)))
-    assert v is not None
-    assert ([v.contradiction] if v.contradiction else []) == expected
-    assert v.placement.cyclic == placement.cyclic
-
-
-def test_index_does_not_answer_when_it_cannot(bundled, monkeypatch):
-    """No entry, query terms, a changed file, or the cache turned off: the caller must load."""
-    f = query.Filter(actors=("kulubaev",))
-    assert index.view(bundled, f) is None
     cache.load(bundled)
-    assert index.view(bundled, f) is not None
-    assert index.view(bundled, query.Filter(query=("tag:letter",))) is None
-    monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
-    assert index.view(bundled, f) is None
-    monkeypatch.delenv("TIMELINE_NO_CACHE")
-    with open(bundled, "a", encoding="utf-8") as fh:
-        fh.write(EXTRA_EVENT)
-    assert index.view(bundled, f) is None
+    assert not (tmp_path / "cache").exists()
 
 
-def test_index_of_a_damaged_entry_is_no_answer(bundled):
-    """A corrupt entry makes the index step aside instead of failing."""
+def test_small_stores_are_not_cached(bundled, tmp_path, monkeypatch):
+    """Below MIN_BYTES parsing beats the cache, so nothing is written."""
+    monkeypatch.setattr(cache, "MIN_BYTES", bundled.stat().st_size + 1)
     cache.load(bundled)
-    _set_meta(entry_file(bundled), "head", b"not a pickle")
-    assert index.view(bundled, query.Filter(actors=("kulubaev",))) is None
+    assert not (tmp_path / "cache").exists()
 
 
-def test_index_sees_the_event_added_by_an_append(bundled):
-    """After an append and one load, the index answers with the new event."""
+def test_an_edit_is_seen_and_only_the_changed_block_is_read(bundled, monkeypatch):
+    """After a hand edit the entry is updated in place (not rebuilt) and answers the new text."""
     cache.load(bundled)
-    with open(bundled, "a", encoding="utf-8") as fh:
-        fh.write(EXTRA_EVENT)
+    text = bundled.read_text(encoding="utf-8")
+    bundled.write_text(text.replace("Parliament passes the bill", "The Kenesh passes the bill") + EXTRA_EVENT)
+    from timeline.cache import open as opener
+
+    monkeypatch.setattr(opener, "build", _refuse)
+    s = cached(bundled)
+    assert s.by_id["third-reading"].title.startswith("The Kenesh passes")
+    assert s.by_id["cache-test-added"].line == store.load(bundled).by_id["cache-test-added"].line
+    assert answer(s, query.Filter(texts=("envoy",))) == answer(store.load(bundled), query.Filter(texts=("envoy",)))
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("the entry was rebuilt instead of updated")
+
+
+def test_same_size_and_time_but_other_text_is_seen(bundled):
+    """An edit of equal length with the modification time put back still changes the answer."""
     cache.load(bundled)
-    v = index.view(bundled, query.Filter(actors=("kulubaev",), since=date(2024, 3, 1)))
-    assert v is not None
-    assert "cache-test-added" in [m.event.id for m in query.match(v.store, query.Filter(actors=("kulubaev",)))]
+    before = bundled.stat()
+    text = bundled.read_text(encoding="utf-8").replace("Parliament passes", "Parliament PASSES")
+    bundled.write_text(text, encoding="utf-8")
+    os.utime(bundled, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert bundled.stat().st_size == before.st_size
+    assert "PASSES" in cached(bundled).by_id["third-reading"].title
 
 
-# --- helpers that reach into an entry ---------------------------------------------------------
+def test_stat_data_alone_is_not_trusted_while_the_change_is_recent():
+    """Racily clean, as git says: a change within the window of the last check means reading again."""
+    st = os.stat(__file__)
+    changed = max(st.st_mtime_ns, st.st_ctime_ns)
+    assert files.racy(st, changed + 1_000)
+    assert not files.racy(st, changed + 5 * 10**9)
 
 
-def _stored_key(file: Path) -> str:
-    with sqlite3.connect(file) as db:
-        return db.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()[0]
+def test_a_recent_edit_of_the_same_size_with_identical_stat_data_is_caught(bundled, monkeypatch):
+    """Even when the stat data matches exactly, a racily clean entry compares the bytes."""
+    cache.load(bundled)
+    # Pretend the file's stat data never changed: only the bytes can tell.
+    real_key = files.stat_key
+    key = real_key(bundled.stat())
+    monkeypatch.setattr(files, "stat_key", lambda st: key)
+    text = bundled.read_text(encoding="utf-8").replace("Parliament passes", "Parliament PASSES")
+    bundled.write_text(text, encoding="utf-8")
+    assert "PASSES" in cached(bundled).by_id["third-reading"].title
 
 
-def _set_meta(file: Path, key: str, value: object) -> None:
+def _flip(data: bytearray, rng: random.Random) -> None:
+    at = rng.randrange(len(data))
+    data[at] ^= 1 << rng.randrange(8)
+
+
+def test_a_damaged_entry_is_never_believed(bundled, tmp_path):
+    """Random byte flips in the entry give the right answer or a rebuild, never a wrong one or an error."""
+    cache.load(bundled)
+    good = entry_file(bundled).read_bytes()
+    expected = [answer(store.load(bundled), f) for f in FILTERS[:6]]
+    rng = random.Random(20241129)
+    cases = int(os.environ.get("TIMELINE_CACHE_FLIPS", "40"))
+    for _ in range(cases):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 3)):
+            _flip(data, rng)
+        entry_file(bundled).write_bytes(bytes(data))
+        got = [answer(cache.load(bundled), f) for f in FILTERS[:6]]
+        assert got == expected
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda f: f.write_bytes(b"this is not a database" * 50),
+        lambda f: f.write_bytes(f.read_bytes()[: f.stat().st_size // 2]),
+        lambda f: f.write_bytes(b""),
+        lambda f: _sql(f, "UPDATE meta SET value = 'garbage' WHERE key = 'head'"),
+        lambda f: _sql(f, "UPDATE meta SET value = '0' WHERE key = 'count'"),
+        lambda f: _sql(f, "UPDATE events SET data = '{}' WHERE n = 3"),
+        lambda f: _sql(f, "DELETE FROM events WHERE n = 2"),
+        lambda f: _sql(f, "DELETE FROM blobs WHERE name LIKE 'p:a:%'"),
+        lambda f: _sql(f, "DROP INDEX events_id"),
+    ],
+    ids=["garbage", "truncated", "empty", "head", "count", "row", "missing-row", "missing-posting", "no-index"],
+)
+def test_each_kind_of_damage_is_detected(bundled, damage):
+    """Whatever is wrong with the entry, the answer is the file's."""
+    cache.load(bundled)
+    expected = [answer(store.load(bundled), f) for f in FILTERS]
+    damage(entry_file(bundled))
+    assert [answer(cache.load(bundled), f) for f in FILTERS] == expected
+
+
+def _sql(file: Path, statement: str) -> None:
     db = sqlite3.connect(file)
-    with db:
-        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+    db.execute(statement)
+    db.commit()
     db.close()
 
 
-def _doctor_first_title(file: Path, title: str) -> None:
-    import pickle
+def test_a_store_with_errors_is_not_cached_and_fails_as_a_full_load_does(bundled):
+    """The same located error, and no entry left behind."""
+    bundled.write_text(bundled.read_text(encoding="utf-8") + '\n[[events]]\nid = "broken"\n', encoding="utf-8")
+    with pytest.raises(store.StoreError) as full:
+        store.load(bundled)
+    with pytest.raises(store.StoreError) as through_cache:
+        cache.load(bundled)
+    assert through_cache.value.message == full.value.message
+    assert not entry_file(bundled).exists()
 
-    db = sqlite3.connect(file)
-    with db:
-        raw = pickle.loads(db.execute("SELECT raw FROM events WHERE idx = 0").fetchone()[0])
-        raw["title"] = title
-        db.execute("UPDATE events SET raw = ? WHERE idx = 0", (pickle.dumps(raw),))
-    db.close()
+
+def test_a_folder_someone_else_can_write_is_not_used(bundled, tmp_path):
+    """A group- or world-writable cache folder may hold anything: the store is read in full instead."""
+    folder = tmp_path / "cache" / "timeline"
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    opened = cache.open_store(bundled)
+    assert getattr(opened.store.events, "engine", None) is None
+    assert "written by other users" in opened.skipped
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a file to another user")
+def test_an_entry_another_user_owns_is_not_read(bundled):
+    """A planted entry (owned by someone else) is never opened."""
+    cache.load(bundled)
+    os.chown(entry_file(bundled), 65534, 65534)
+    opened = cache.open_store(bundled)
+    assert "belongs to another user" in opened.skipped
+    assert list(opened.store.events) == list(store.load(bundled).events)
+
+
+def test_an_unwritable_cache_folder_is_only_slower(bundled, tmp_path, monkeypatch):
+    """When the cache folder cannot be made, loading still works."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert list(cache.load(bundled).events) == list(store.load(bundled).events)
+
+
+def test_abandoned_build_files_are_swept_and_others_kept(bundled, tmp_path):
+    """Only old `.NAME.*.building` files of ours go; anything else in the folder stays."""
+    folder = tmp_path / "cache" / "timeline"
+    folder.mkdir(parents=True, mode=0o700)
+    old = folder / ".x.sqlite.abc.building"
+    mine = folder / "notes.txt"
+    old.write_text("half")
+    mine.write_text("keep")
+    os.utime(old, (0, 0))
+    cache.load(bundled)
+    assert not old.exists() and mine.exists()
+
+
+def test_a_warning_about_links_comes_from_the_index(bundled):
+    """The store's first contradiction is kept with the entry and worded as a full load words it."""
+    from timeline.query import order
+
+    text = bundled.read_text(encoding="utf-8")
+    bundled.write_text(text + '\n[[events]]\nid = "early"\ndate = "2020"\ntitle = "Too early"\nsources = ["tass"]\n'
+                       'after = ["law-signed"]\n', encoding="utf-8")  # fmt: skip
+    full = store.load(bundled)
+    (event, message), *_ = order.contradictions(full)
+    cache.load(bundled)
+    assert cached(bundled).events.engine.warning() == (event.line, message)
+
+
+def test_limit_without_a_filter_builds_only_what_it_shows(bundled):
+    """`list --limit N` reads N events, not the store."""
+    cache.load(bundled)
+    s = cached(bundled)
+    first = query.ordered(s, query.Filter(), limit=2)
+    assert [m.event.id for m in first] == [m.event.id for m in query.ordered(store.load(bundled), query.Filter())][:2]
+    assert len(s.events.engine._built) == 2
+
+
+def test_a_copy_of_the_store_elsewhere_has_its_own_entry(bundled, tmp_path):
+    """Entries are keyed by real path: a copy is its own store."""
+    cache.load(bundled)
+    other = tmp_path / "other" / "events.toml"
+    other.parent.mkdir()
+    shutil.copy(bundled, other)
+    cache.load(other)
+    assert entry_file(other) != entry_file(bundled) and entry_file(other).exists()

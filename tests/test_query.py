@@ -164,11 +164,11 @@ def test_select_over_a_given_pool(sample):
 def test_limit_and_reverse(sample):
     """limit takes the first n of the order shown; reverse shows newest first."""
     ordered = order.sort_events(sample, sample.events)
-    assert [e.id for e in query.limit(ordered, 2)] == ["law", "letter"]
-    assert [e.id for e in query.limit(ordered, 2, reverse=True)] == ["open", "visit"]
-    assert query.limit(ordered, 0) == []
-    assert query.limit(ordered, None) == ordered
-    assert [e.id for e in query.limit(ordered, None, reverse=True)] == [e.id for e in reversed(ordered)]
+    assert [e.id for e in query.cut(ordered, 2)] == ["law", "letter"]
+    assert [e.id for e in query.cut(ordered, 2, reverse=True)] == ["open", "visit"]
+    assert query.cut(ordered, 0) == []
+    assert query.cut(ordered, None) == ordered
+    assert [e.id for e in query.cut(ordered, None, reverse=True)] == [e.id for e in reversed(ordered)]
 
 
 def test_describe_words_the_filter():

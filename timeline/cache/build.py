@@ -148,66 +148,104 @@ def read_events(
     return out
 
 
-# What forked workers read: set just before the pool forks, so the store's bytes are shared,
-# not copied into every job.
+@dataclass(slots=True)
+class Chunk:
+    """What a run of [[events]] gives the index, worked out where it was parsed (so in parallel).
+
+    Events are numbered by position + 1, as a new entry numbers them.
+    """
+
+    first: int
+    rows: list[tuple[int, str, str]] = field(default_factory=list)  # (number, id, table as JSON)
+    bounds: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    digests: list[bytes] = field(default_factory=list)
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (owner, key, target)
+    postings: dict[str, list[int]] = field(default_factory=dict)  # key -> event numbers
+    summary: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def chunk_of(rows: Sequence[Facts], first: int) -> Chunk:
+    """Gather the facts of consecutive events, the first at position `first`."""
+    from timeline.cache.index import count, empty_summary, posting_keys
+
+    out = Chunk(first, summary=empty_summary())
+    for i, f in enumerate(rows):
+        n = first + i + 1
+        out.rows.append((n, f.eid, f.data))
+        out.bounds += (f.earliest, f.latest)
+        out.lines.append(f.line)
+        out.digests.append(f.digest)
+        out.links += ((f.eid, key, ref) for key, ref in f.links)
+        for key in posting_keys(f):
+            out.postings.setdefault(key, []).append(n)
+        count(out.summary, f, n, 1)
+    return out
+
+
+# What forked workers read: set just before they fork, so the store's bytes are shared, not copied.
 _SHARED: tuple = ()
 
 
-def _worker(span: tuple[int, int]) -> list[Facts] | None:
+def _worker(span: tuple[int, int]) -> Chunk | None:
     data, events, name, actor_ids, source_ids = _SHARED
     try:
-        return read_events(data, events[span[0] : span[1]], name, actor_ids, source_ids, span[0])
+        return chunk_of(read_events(data, events[span[0] : span[1]], name, actor_ids, source_ids, span[0]), span[0])
     except Rebuild:
         return None
 
 
 def parse_all(
     data: bytes, parts: Sequence[Block], name: str, actor_ids: Any, source_ids: Any, progress: Progress | None
-) -> list[Facts]:
-    """Every event's facts, in store order, on all cores when there are many."""
+) -> list[Chunk]:
+    """Every event's facts in chunks, in store order; on all cores when there are many events.
+
+    The main process reads the first share itself while the others read the rest.
+    """
+    global _SHARED
     events = [b for b in parts if b.kind == blocks_mod.EVENT]
     cores = min(os.cpu_count() or 1, 8)
     if len(events) < PARALLEL_EVENTS or cores < 2 or not hasattr(os, "fork"):
-        out = read_events(data, events, name, actor_ids, source_ids)
+        alone = chunk_of(read_events(data, events, name, actor_ids, source_ids), 0)
         if progress:
-            progress(len(out), len(events))
-        return out
-    import multiprocessing
+            progress(len(events), len(events))
+        return [alone]
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
 
-    # Chunks of one size, more than the cores, so that progress moves and no core idles long.
-    size = max(len(events) // (cores * 4), 2000)
-    spans = [(at, min(at + size, len(events))) for at in range(0, len(events), size)]
-    global _SHARED
+    share = -(-len(events) // cores)
+    spans = [(at, min(at + share, len(events))) for at in range(0, len(events), share)]
     _SHARED = (data, events, name, actor_ids, source_ids)
-    out: list[Facts] = []
     try:
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
-            for done in pool.imap(_worker, spans):
-                if done is None:
-                    raise Rebuild("an event has a problem")
-                out.extend(done)
-                if progress:
-                    progress(len(out), len(events))
+        with ProcessPoolExecutor(len(spans) - 1, mp_context=get_context("fork")) as pool:
+            others = [pool.submit(_worker, span) for span in spans[1:]]
+            mine = _worker(spans[0])
+            out = [mine] + [job.result() for job in others]
     finally:
         _SHARED = ()
-    return out
+    if any(c is None for c in out):
+        raise Rebuild("an event has a problem")
+    if progress:
+        progress(len(events), len(events))
+    return out  # type: ignore[return-value]
 
 
-def write(
-    file: Any, stamp: dict[str, Any], head: Head, store: Any, parts: Sequence[Block], rows: list[Facts]
-) -> None:
-    """Write a complete entry for a valid store to `file` (a fresh temp file)."""
+def write(file: Any, head: Head, chunks: list[Chunk], meta: dict[str, Any]) -> None:
+    """Write a complete entry for a valid store to `file` (a fresh temp file); `meta` last."""
     from timeline.cache import index
 
     entry = Entry.create(file)
     try:
         with entry.transaction():
-            entry.put_rows((n + 1, f.eid, f.data) for n, f in enumerate(rows))
+            count = sum(len(c.rows) for c in chunks)
+            for c in chunks:
+                entry.put_rows(c.rows)
             entry.set_meta("head", head.data)
             entry.set_meta("head_blocks", [[b.key, b.digest.hex()] for b in head.blocks])
-            entry.set_blob("order", pack(range(1, len(rows) + 1)))
-            entry.set_blob("digests", b"".join(f.digest for f in rows))
-            index.write_all(entry, store, rows, list(range(1, len(rows) + 1)))
-            entry.set_meta("file", stamp)
+            entry.set_blob("order", pack(range(1, count + 1)))
+            entry.set_blob("digests", b"".join(d for c in chunks for d in c.digests))
+            index.write_chunks(entry, chunks)
+            for key, value in meta.items():
+                entry.set_meta(key, value)
     finally:
         entry.close()

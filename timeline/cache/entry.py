@@ -28,6 +28,9 @@ CREATE INDEX events_id ON events (id);
 _CHUNK = 900  # SQLite's default limit on host parameters is 999
 
 
+_REQUIRED: Any = object()
+
+
 class Damaged(Exception):
     """The entry cannot be believed: build it again."""
 
@@ -92,9 +95,12 @@ class Entry:
 
     # ---- meta: JSON values -------------------------------------------------------------------
 
-    def meta(self, key: str, default: Any = None) -> Any:
+    def meta(self, key: str, default: Any = _REQUIRED) -> Any:
+        """The value under `key`; Damaged when it is missing and no `default` is given."""
         rows = self._query("SELECT value, crc FROM meta WHERE key = ?", (key,))
         if not rows:
+            if default is _REQUIRED:
+                raise Damaged(f"meta {key} is missing")
             return default
         value, crc = rows[0]
         if not isinstance(value, str) or crc != _crc(key, value):

@@ -1,213 +1,189 @@
-"""Answering a filtered `list` from the cache's index, without loading the whole store.
+"""What an entry derives from its events: positions, placement, the timeline order, postings and counts.
 
-The cache (timeline.cache) keeps each event's parsed table with its date bounds and its place
-in the timeline order, and postings of the events of each actor and tag. `view` narrows the
-events with them to a superset of what a filter keeps, builds only those (and the events they
-name or that answer them, which renderers mention), and hands them back with the store's
-actors and sources and the whole store's ordering. `query.match`, `order.sort_events` and the
-renderers then give the answer they give on a full load. `prepare` is the call for `list`.
+Events have a number (`n`, the row's key) that stays the same while the store is edited, and a
+position (their place among the [[events]] tables) that may change; arrays are by position:
+
+    order      event number at each position
+    ids        (a JSON list) event id at each position
+    lines      the line of each event's [[events]] header
+    bounds     earliest, latest day number of each event's own date
+    placed     earliest, latest and depth after the links tightened them (timeline.query.order)
+    timeline   positions in timeline order
+
+Postings (`a:ID` actors, `t:TAG` folded tags, `s:ID` sources an event rests on, `y:TYPE` folded
+types, and `w:WORD` once a text search has asked for them) hold event numbers. `summary` counts
+what `actors`, `sources`, `tags` and `stats` show. All of it is recomputed from `Facts` by
+`derive`, and kept current by `timeline.cache.update` without reading unchanged events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    import sqlite3
+from timeline.cache.build import Chunk, Facts
+from timeline.cache.entry import Entry, pack
+from timeline.query.order import Relation, broken_links, cycle_message, link_message, place_bounds
+from timeline.text import fold
 
-    from timeline.model import Store
-    from timeline.query import Filter
-    from timeline.query.order import Placement
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """A filter's candidate events, ready for `query.match` and `order.sort_events`.
-
-    `store` has every actor and source but only the candidate events and the events they name
-    or that answer them, in store order. `placement` is the whole store's ordering for those.
-    `contradiction` is the store's first (line, message) from `order.contradictions`.
-    """
-
-    store: Store
-    placement: Placement
-    contradiction: tuple[int, str] | None
+Summary = dict[str, dict[str, Any]]
 
 
-def prepare(path: Path, f: Filter, load: Callable[[], Store]) -> tuple[Store, Placement, list[tuple[int, str]]]:
-    """What `list` needs: a store holding at least the events `f` may keep, the timeline order
-    of the whole store for them, and the whole store's first contradiction as (line, message).
-
-    Answers from the index when it can; otherwise calls `load` (which refreshes the cache
-    entry) and asks again, and if there is still no index, works on the loaded store.
-    """
-    from timeline.query import order
-
-    found = view(path, f)
-    if found is None:
-        loaded = load()
-        found = view(path, f)
-        if found is None:
-            placement = order.place(loaded)
-            first = [(e.line, message) for e, message in order.contradictions(loaded, placement)[:1]]
-            return loaded, placement, first
-    return found.store, found.placement, [found.contradiction] if found.contradiction else []
-
-
-def view(path: Path, f: Filter, *, name: str | None = None) -> View | None:
-    """The candidates for `f` from a fresh cache entry, or None when the index cannot answer.
-
-    None means: load the store (which refreshes the entry). That happens when the cache is
-    off, missing, stale or damaged, and when `f` has query terms, which may relate events
-    to one another and so need the whole store.
-    """
-    if f.query:
-        return None
-    from timeline.cache import Entry, no_gc, read_head
-    from timeline.text import printable
-
-    db = Entry(path).connect()
-    if db is None:
-        return None
-    try:
-        with no_gc():
-            return _view(db, name or printable(str(path)), f, read_head(db))
-    except Exception:  # noqa: BLE001 - a damaged entry answers nothing; the caller loads the store
-        return None
-    finally:
-        db.close()
-
-
-def _view(db: sqlite3.Connection, name: str, f: Filter, meta) -> View | None:
-    from timeline.cache import unpack
-    from timeline.query.order import Placement
-    from timeline.store.schema import build
-
-    # The store without its events, as the full load built it when the entry was written.
-    head, skeleton = meta["head"], meta["skeleton"]
-    where, args = _narrowing(db, skeleton, f)
-    rows = _rows(db, where, args)
-    # Renderers name the events a shown event refers to, and list the events that answer it;
-    # those come along (query.match still keeps only the events that pass the filter).
-    have = {r[0] for r in rows}
-    wanted = sorted({i for r in rows for i in unpack(r[6])} - have)
-    if wanted:
-        rows = sorted(rows + _rows(db, ["idx IN (SELECT value FROM json_each(?))"], [_json(wanted)]))
-    raws = [r[-1] for r in rows]
-    # An id-only table stands in for each event referred to but not loaded: it satisfies the
-    # reference check and, having no date or title, is not built (its own errors are dropped).
-    known = {r[1] for r in rows}
-    missing = {ref for raw in raws for key in ("in_response_to", "after", "before") for ref in _strs(raw, key)}
-    raws += [{"id": ref} for ref in sorted(missing - known)]
-    # Likewise for the actors and sources these events name: the skeleton holds the real ones.
-    stand_ins: dict[str, dict[str, dict]] = {
-        "actors": dict.fromkeys(_named(raws, "actors", ("id",)), {}),
-        "sources": dict.fromkeys(_named(raws, "sources", ("id",)) | _claimed_sources(raws), {}),
-    }
-    built, _ = build({**head, **stand_ins, "events": raws}, name, "")
-    if [e.id for e in built.events] != [r[1] for r in rows]:
-        return None
-    # Built apart, each event is numbered from 0 and has no line; give back its own.
-    events = tuple(replace(e, index=r[0], line=r[2]) for e, r in zip(built.events, rows, strict=True))
-    store = replace(skeleton, path=name, events=events)
-    placement = Placement(
-        earliest={e.id: date.fromordinal(r[3]) for e, r in zip(events, rows, strict=True)},
-        latest={e.id: date.fromordinal(r[4]) for e, r in zip(events, rows, strict=True)},
-        depth={e.id: r[5] for e, r in zip(events, rows, strict=True)},
-        cyclic=tuple(meta["cyclic"]),
-    )
-    return View(store=store, placement=placement, contradiction=meta["contradiction"])
-
-
-def _rows(db: sqlite3.Connection, where: list[str], args: list[object]) -> list[tuple]:
-    """(idx, id, line, placed earliest, placed latest, depth, related, parsed table) per event, by idx."""
-    import pickle
-
-    cursor = db.execute(
-        "SELECT idx, id, line, placed_earliest, placed_latest, depth, related, raw FROM events"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY idx",
-        args,
-    )
-    return [(*r[:7], pickle.loads(r[7])) for r in cursor]
-
-
-def _strs(raw: object, key: str) -> list[str]:
-    value = raw.get(key) if isinstance(raw, dict) else None
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _named(raws: list, key: str, inner: tuple[str, ...]) -> set[str]:
-    """Ids listed under `key` in these event tables, as strings or as {id = ...} tables."""
-    out: set[str] = set()
-    for raw in raws:
-        items = raw.get(key) if isinstance(raw, dict) else None
-        for item in items if isinstance(items, list) else ():
-            if isinstance(item, str):
-                out.add(item)
-            elif isinstance(item, dict):
-                out.update(v for k in inner if isinstance(v := item.get(k), str))
+def relations_of(rows: Iterable[Facts]) -> list[Relation]:
+    """The ordering facts the events state, in store order (as `order.relations` gives them)."""
+    out = []
+    for f in rows:
+        for key, ref in f.links:
+            if key == "before":
+                out.append(Relation(f.eid, ref, f.eid, key))
+            else:
+                out.append(Relation(ref, f.eid, f.eid, key))
     return out
 
 
-def _claimed_sources(raws: list) -> set[str]:
-    """Source ids cited by date claims (`dates = [{ date, sources = [...] }]`)."""
-    out: set[str] = set()
-    for raw in raws:
-        claims = raw.get("dates") if isinstance(raw, dict) else None
-        for claim in claims if isinstance(claims, list) else ():
-            if isinstance(claim, dict):
-                out.update(_strs(claim, "sources"))
-    return out
+def place(
+    ids: Sequence[str],
+    bounds: Sequence[int],
+    rels: Sequence[Relation],
+    lines: Sequence[int],
+    dated: Callable[[str], str],
+) -> tuple[list[int], list[int], tuple[str, ...], list[Any] | None]:
+    """(placed, timeline, cyclic, first warning) for events by position.
+
+    `bounds` holds earliest, latest per position; `dated(id)` gives an event's date as written,
+    for the wording of a warning about a link the dates contradict.
+    """
+    where = {eid: p for p, eid in enumerate(ids)}
+    linked = {r.earlier for r in rels} | {r.later for r in rels}
+    earliest = {eid: bounds[2 * where[eid]] for eid in linked if eid in where}
+    latest = {eid: bounds[2 * where[eid] + 1] for eid in linked if eid in where}
+    own = {eid: (earliest[eid], latest[eid]) for eid in earliest}
+    low, high, depth, cyclic = place_bounds(earliest, latest, rels)
+    placed = [0] * (3 * len(ids))
+    placed[0::3] = bounds[0::2]
+    placed[1::3] = bounds[1::2]
+    for eid, p in ((eid, where[eid]) for eid in low):
+        placed[3 * p], placed[3 * p + 1], placed[3 * p + 2] = low[eid], high[eid], depth[eid]
+    keys = list(zip(placed[0::3], placed[1::3], placed[2::3], range(len(ids)), strict=True))
+    keys.sort()
+    timeline = [k[3] for k in keys]
+    first: list[Any] | None = None
+    for r in broken_links(rels, own):
+        first = [lines[where[r.owner]], link_message(r, {r.earlier: dated(r.earlier), r.later: dated(r.later)})]
+        break
+    if first is None and cyclic:
+        top = min(cyclic, key=lambda eid: where[eid])
+        first = [lines[where[top]], cycle_message(cyclic)]
+    return placed, timeline, cyclic, first
 
 
-def _json(values) -> str:
+def posting_keys(f: Facts) -> set[str]:
+    """The postings an event belongs to (words aside)."""
+    keys = {f"a:{a}" for a in f.actors} | {f"t:{fold(t)}" for t in f.tags} | {f"s:{s}" for s in f.cited}
+    if f.kind is not None:
+        keys.add(f"y:{fold(f.kind)}")
+    return keys
+
+
+def empty_summary() -> Summary:
+    return {
+        "actors": {}, "sources": {}, "alone": {}, "tags": {}, "types": {}, "months": {}, "unplaced": {}, "single": {},
+    }  # fmt: skip
+
+
+def count(summary: Summary, f: Facts, n: int, sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) one event's share of the counts."""
+
+    def bump(table: dict[str, Any], key: str) -> None:
+        table[key] = table.get(key, 0) + sign
+        if not table[key]:
+            del table[key]
+
+    for a in f.actors:
+        bump(summary["actors"], a)
+    for t in f.tags:
+        bump(summary["tags"], t)
+    if f.kind is not None:
+        bump(summary["types"], f.kind)
+    for s in f.cited:
+        bump(summary["sources"], s)
+    if len(f.cited) == 1:
+        bump(summary["alone"], f.cited[0])
+        if sign > 0:
+            summary["single"][f.eid] = [f.cited[0], n]
+        else:
+            summary["single"].pop(f.eid, None)
+    month = month_of(f.earliest, f.latest)
+    if month is None:
+        if sign > 0:
+            summary["unplaced"][f.eid] = n
+        else:
+            summary["unplaced"].pop(f.eid, None)
+    else:
+        bump(summary["months"], month)
+
+
+def month_of(earliest: int, latest: int) -> str | None:
+    """'2024-02' when both bounds fall in that month (as `query.stats.month_key`), else None."""
+    lo, hi = date.fromordinal(earliest), date.fromordinal(latest)
+    if (lo.year, lo.month) != (hi.year, hi.month):
+        return None
+    return f"{lo.year:04d}-{lo.month:02d}"
+
+
+def write_chunks(entry: Entry, chunks: Sequence[Chunk]) -> None:
+    """Write every derived part of a new entry from the chunks of its events (numbered by position)."""
+    ids = [eid for c in chunks for _, eid, _ in c.rows]
+    bounds = [b for c in chunks for b in c.bounds]
+    lines = [line for c in chunks for line in c.lines]
+    rels = [Relation(ref, owner, owner, key) if key != "before" else Relation(owner, ref, owner, key)
+            for c in chunks for owner, key, ref in c.links]  # fmt: skip
+    data = {eid: d for c in chunks for _, eid, d in c.rows} if rels else {}
+    placed, timeline, cyclic, first = place(ids, bounds, rels, lines, lambda eid: date_text(data[eid]))
+    entry.set_doc("ids", ids)
+    entry.set_blobs(
+        [("lines", pack(lines)), ("bounds", pack(bounds)), ("placed", pack(placed)), ("timeline", pack(timeline))]
+    )
+    entry.set_doc("relations", [[r.earlier, r.later, r.owner, r.key] for r in rels])
+    postings: dict[str, list[int]] = {}
+    summary = empty_summary()
+    for c in chunks:
+        for key, ns in c.postings.items():
+            postings.setdefault(key, []).extend(ns)
+        merge(summary, c.summary)
+    entry.set_blobs((f"p:{key}", pack(ns)) for key, ns in postings.items())
+    entry.set_meta("postings", sorted(postings))
+    entry.set_meta("summary", summary)
+    entry.set_meta("count", len(ids))
+    entry.set_meta("cyclic", list(cyclic))
+    entry.set_meta("warning", first)
+
+
+def merge(into: Summary, more: Summary) -> None:
+    """Add the counts of `more` to `into`."""
+    for table, values in more.items():
+        target = into.setdefault(table, {})
+        if table in ("unplaced", "single"):
+            target.update(values)
+        else:
+            for key, n in values.items():
+                target[key] = target.get(key, 0) + n
+
+
+class _Everyone:
+    """Stands for the store's actors or sources where a valid event is rebuilt only for its date."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def date_text(data: str) -> str:
+    """The date as written of an event from its cached table (a valid one)."""
     import json
 
-    return json.dumps(sorted(values))
+    from timeline.store.events import event
+    from timeline.store.fields import Collector
 
-
-def _narrowing(db: sqlite3.Connection, store: Store, f: Filter) -> tuple[list[str], list[object]]:
-    """SQL conditions that keep every event `f` may keep (query.match decides exactly)."""
-    from timeline.query.offices import actor_ids, parse_office
-    from timeline.text import fold
-
-    where: list[str] = []
-    args: list[object] = []
-    if f.actors:
-        ids: set[str] = set()
-        offices = False
-        for wanted in f.actors:
-            ids |= actor_ids(store, wanted)
-            # An office matches whoever held it on the event's date: no posting says that.
-            offices = offices or parse_office(store, wanted) is not None
-        if not offices:
-            where.append("idx IN (SELECT value FROM json_each(?))")
-            args.append(_json(_posted(db, "actor", ids)))
-    if f.tags:
-        where.append("idx IN (SELECT value FROM json_each(?))")
-        args.append(_json(_posted(db, "tag", {fold(t) for t in f.tags})))
-    # A date that may fall in the window overlaps it; sets of dates lie within their own bounds.
-    if f.since is not None:
-        where.append("latest >= ?")
-        args.append(f.since.toordinal())
-    if f.until is not None:
-        where.append("earliest <= ?")
-        args.append(f.until.toordinal())
-    return where, args
-
-
-def _posted(db: sqlite3.Connection, kind: str, names: set[str]) -> set[int]:
-    """The idx of events posted under any of `names`."""
-    from timeline.cache import unpack
-
-    found: set[int] = set()
-    for name in names:
-        row = db.execute("SELECT idx FROM postings WHERE kind = ? AND name = ?", (kind, name)).fetchone()
-        if row is not None:
-            found.update(unpack(row[0]))
-    return found
+    e = event(Collector("", "", _Everyone(), _Everyone()), 0, json.loads(data), 0)
+    return e.date.text if e is not None else "?"

@@ -19,7 +19,6 @@ from timeline.cli.common import (
     complete_tags,
     emit,
     load_store,
-    store_path,
     terminal_width,
     warn,
 )
@@ -112,18 +111,26 @@ def list_(
     f = query.make_filter(
         terms or (), actor=actor, tag=tag, source=source, type=type_, text=text, since=since, until=until, strict=strict
     )
-    from timeline.cache import index
-
-    # From the cache's index when it is fresh (only the events the filter may keep are built),
-    # else a full load, which refreshes the cache.
-    s, placement, first = index.prepare(store_path(file), f, lambda: load_store(file))
-    for line, message in first:
-        warn(f"{s.path}:{line}: {message} (see 'timeline check')")
-    matches = query.limit(query.ordered(s, f, placement=placement), limit, reverse=reverse)
+    s = load_store(file)
+    warned = _first_warning(s)
+    if warned:
+        warn(f"{s.path}:{warned[0]}: {warned[1]} (see 'timeline check')")
+    matches = query.ordered(s, f, limit=limit, reverse=reverse)
     w = width or terminal_width()
     notes = query.notes(matches, explain=explain)
     ctx = Context(store=s, width=w, title=title or s.title, filters=query.describe(f), notes=notes)
     emit(get(fmt)([m.event for m in matches], ctx), width=w, output=output)
+
+
+def _first_warning(s) -> tuple[int, str] | None:
+    """The store's first contradiction (a broken link or a cycle): from the index, or worked out."""
+    engine = getattr(s.events, "engine", None)
+    if engine is not None:
+        return engine.warning()
+    from timeline.query import order
+
+    found = order.contradictions(s)
+    return (found[0][0].line, found[0][1]) if found else None
 
 
 def show(

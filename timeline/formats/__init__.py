@@ -36,6 +36,17 @@ class Context:
     filters: str = ""
     # event id -> why it matched a query (shown by --explain)
     notes: Mapping[str, str] = field(default_factory=dict)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def responses(self) -> Mapping[str, tuple[str, ...]]:
+        """The events that answer each event, worked out once per report (never per event)."""
+        found = self._derived.get("responses")
+        if found is None:
+            from timeline.query.order import responses
+
+            found = self._derived["responses"] = responses(self.store)
+        return found
 
 
 Renderer = Callable[[Sequence[Event], Context], Any]

@@ -7,6 +7,7 @@ import textwrap
 from timeline import dates
 from timeline.formats.text import actor_name, citation_url, date_line, source_name
 from timeline.model import Event, Store
+from timeline.query.order import responses
 from timeline.text import clean
 
 
@@ -65,7 +66,7 @@ def render_event(e: Event, store: Store, *, width: int = 80) -> str:
                 line += f" — {clean(c.note)}"
             out += _wrap(line, width, "  ", "     ")
     links = [("responds to", list(e.in_response_to)), ("after", list(e.after)), ("before", list(e.before))]
-    links.append(("responses", [x.id for x in store.events if e.id in x.in_response_to]))
+    links.append(("responses", list(responses(store).get(e.id, ()))))
     for label, ids in links:
         if ids:
             out += ["", f"{label}:"]

@@ -165,7 +165,7 @@ def _event(e: Event, ctx: Context, shown: set[str]) -> list[str]:
     actors = actor_labels(e, store)
     if actors:
         out.append(f'<p class="meta"><span class="label">Actors:</span> {escape_text(", ".join(actors))}</p>')
-    for label, ids in relations(e, store):
+    for label, ids in relations(e, ctx.responses):
         refs = "; ".join(
             f'<a href="#event-{escape_text(i)}">{escape_text(event_title(store, i))}</a>'
             if i in shown

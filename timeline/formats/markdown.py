@@ -81,7 +81,7 @@ def _event(e: Event, ctx: Context) -> list[str]:
     actors = actor_labels(e, ctx.store)
     if actors:
         out += ["Actors: " + ", ".join(escape(a) for a in actors), ""]
-    for label, ids in relations(e, ctx.store):
+    for label, ids in relations(e, ctx.responses):
         out += [f"{label}: " + "; ".join(escape(event_title(ctx.store, i)) for i in ids), ""]
     note = ctx.notes.get(e.id)
     if note:

@@ -57,7 +57,7 @@ def _event(e: Event, ctx: Context, width: int) -> list[str]:
     actors = actor_labels(e, store)
     if actors:
         lines += _wrap("Actors: " + ", ".join(actors), width, "  ", "    ")
-    for label, ids in relations(e, store):
+    for label, ids in relations(e, ctx.responses):
         lines += _wrap(f"{label}: " + "; ".join(event_title(store, i) for i in ids), width, "  ", "    ")
     note = ctx.notes.get(e.id)
     if note:

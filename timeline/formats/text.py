@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from timeline import dates
 from timeline.model import Citation, DateClaim, Event, Store
@@ -100,10 +100,13 @@ def event_title(store: Store, eid: str) -> str:
     return f"{dates.display(other.date)}, {clean(other.title)}" if other else eid
 
 
-def relations(e: Event, store: Store) -> list[tuple[str, tuple[str, ...]]]:
-    """(label, event ids) for each kind of link the event has, in reading order; empty kinds left out."""
-    responses = tuple(x.id for x in store.events if e.id in x.in_response_to)
-    links = [("Responds to", e.in_response_to), ("After", e.after), ("Before", e.before), ("Responses", responses)]
+def relations(e: Event, responses: Mapping[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...]]]:
+    """(label, event ids) for each kind of link the event has, in reading order; empty kinds left out.
+
+    `responses` is the store's answers by event (`Context.responses`), worked out once.
+    """
+    answers = responses.get(e.id, ())
+    links = [("Responds to", e.in_response_to), ("After", e.after), ("Before", e.before), ("Responses", answers)]
     return [(label, ids) for label, ids in links if ids]
 
 

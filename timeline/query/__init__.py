@@ -68,10 +68,10 @@ def match(
     """Events of `store` that pass `f` (certainly, or possibly unless strict), in store order."""
     from timeline.query import order
 
-    clauses = _clauses(f)
-    if placement is None and _needs_placement(clauses):
+    parts = clauses(f)
+    if placement is None and _needs_placement(parts):
         placement = order.place(store)
-    tests = [_compile(store, c, placement) for c in clauses]
+    tests = [_compile(store, c, placement) for c in parts]
     pool = store.events if events is None else events
     floor = YES if f.strict else MAYBE
     out: list[Match] = []
@@ -95,13 +95,33 @@ def select(store: Store, f: Filter, events: Sequence[Event] | None = None) -> li
     return [m.event for m in match(store, f, events)]
 
 
-def ordered(store: Store, f: Filter, *, placement: Placement | None = None) -> list[Match]:
-    """The matches of `f` in timeline order (see `timeline.query.order`)."""
+def ordered(
+    store: Store, f: Filter, *, placement: Placement | None = None, limit: int | None = None, reverse: bool = False
+) -> list[Match]:
+    """The matches of `f` in timeline order (see `timeline.query.order`); newest first when
+    `reverse`; at most `limit` of them.
+
+    A store loaded through the cache has an `engine` on its events that narrows `f` to the events
+    that may match, so that only those are built; `match` still decides.
+    """
     from timeline.query import order
 
+    index = getattr(store.events, "engine", None)
+    events: Sequence[Event] | None = None
+    if index is not None and placement is None:
+        if limit is not None and not clauses(f) and not f.strict:
+            # Everything matches: the first events of the stored timeline order are the answer.
+            events, placement = index.first(limit, reverse=reverse)
+            return [Match(e, True, ()) for e in events]
+        narrowed = index.narrow(f)
+        if narrowed is None:
+            events = list(store.events)
+            placement = index.placement(range(len(events)))
+        else:
+            events, placement = narrowed
     placement = placement or order.place(store)
-    found = match(store, f, placement=placement)
-    return order.sort_matches(found, placement)
+    found = match(store, f, events, placement=placement)
+    return cut(order.sort_matches(found, placement), limit, reverse=reverse)
 
 
 Values = str | Sequence[str] | None
@@ -166,7 +186,8 @@ def notes(matches: Sequence[Match], *, explain: bool = False) -> dict[str, str]:
     return out
 
 
-def _clauses(f: Filter) -> list[terms.Clause | _Window]:
+def clauses(f: Filter) -> list[terms.Clause | Window]:
+    """The filter as clauses that must all hold: flags and terms, the date bounds as one Window."""
     flag_terms: list[terms.Clause] = []
     for field, values in (("actor", f.actors), ("tag", f.tags), ("source", f.sources), ("type", f.types)):
         if values:
@@ -180,7 +201,7 @@ def _clauses(f: Filter) -> list[terms.Clause | _Window]:
             flag_terms.extend(alls[0].parts)
         elif alls:
             flag_terms.append(alls[0] if len(alls) == 1 else terms.AnyOf(tuple(alls)))
-    clauses: list[terms.Clause | _Window] = [*flag_terms, *terms.group(terms.parse(f.query))]
+    clauses: list[terms.Clause | Window] = [*flag_terms, *terms.group(terms.parse(f.query))]
     # since/until (flags and terms) make one window: a date that may fall after the start and
     # may fall before the end (9 or 11 Feb, against 10 Feb) need not fall inside it.
     bounds = [c for c in clauses if isinstance(c, terms.Term) and c.field in ("since", "until") and not c.negated]
@@ -193,12 +214,14 @@ def _clauses(f: Filter) -> list[terms.Clause | _Window]:
             lo = d.earliest if lo is None else max(lo, d.earliest)
         else:
             hi = d.latest if hi is None else min(hi, d.latest)
-    window: list[terms.Clause | _Window] = [_Window(lo, hi)]
+    window: list[terms.Clause | Window] = [Window(lo, hi)]
     return window + [c for c in clauses if c not in bounds]
 
 
 @dataclass(frozen=True, slots=True)
-class _Window:
+class Window:
+    """The one date window all since/until flags and terms make together."""
+
     since: date | None
     until: date | None
 
@@ -222,7 +245,7 @@ def _needs_placement(clauses) -> bool:
 
 
 def _compile(store: Store, clause, placement) -> Test:
-    if isinstance(clause, _Window):
+    if isinstance(clause, Window):
         return _window_test(clause.since, clause.until, "date")
     if isinstance(clause, terms.AllOf):
         every = [_compile(store, p, placement) for p in clause.parts]
@@ -285,7 +308,7 @@ def _text_test(t: terms.Term) -> Test:
 
     wanted = words.needle(t.value)
     if not wanted:
-        raise UsageError(f"{t.token or t.value}: no letters or digits to search for; give a word or a \"phrase\"")
+        raise UsageError(f'{t.token or t.value}: no letters or digits to search for; give a word or a "phrase"')
 
     def test(e: Event) -> tuple[int, str]:
         return (YES if words.found(wanted, words.haystack(e.title, e.summary)) else NO), ""
@@ -319,10 +342,16 @@ def _actor_hint(store: Store, wanted: str) -> str:
 
 
 def _date_test(t: terms.Term) -> Test:
+    lo, hi = typed_window(t)
+    return _window_test(lo, hi, t.field)
+
+
+def typed_window(t: terms.Term) -> tuple[date | None, date | None]:
+    """The days a since:, until: or date: term keeps (None: open on that side)."""
     d = _typed(t)
     lo = d.earliest if t.field in ("since", "date") else None
     hi = d.latest if t.field in ("until", "date") else None
-    return _window_test(lo, hi, t.field)
+    return lo, hi
 
 
 def _window_test(lo: date | None, hi: date | None, label: str) -> Test:
@@ -386,7 +415,7 @@ def _relation_test(store: Store, t: terms.Term, placement) -> Test:
     return test
 
 
-def limit(events: Sequence[T], n: int | None, *, reverse: bool = False) -> list[T]:
+def cut(events: Sequence[T], n: int | None, *, reverse: bool = False) -> list[T]:
     """Newest-first when `reverse`; at most `n` items (the first n of the order shown)."""
     out = list(reversed(events)) if reverse else list(events)
     return out if n is None else out[:n]

@@ -41,6 +41,24 @@ def relations(events: Iterable[Event]) -> list[Relation]:
     return out
 
 
+def links(store: Store) -> list[Relation]:
+    """Every ordering fact of the store: from its index when it has one, else from its events."""
+    engine = getattr(store.events, "engine", None)
+    return list(engine.relations) if engine is not None else relations(store.events)
+
+
+def responses(store: Store) -> Mapping[str, tuple[str, ...]]:
+    """The events that answer each event (their in_response_to names it), in store order."""
+    engine = getattr(store.events, "engine", None)
+    if engine is not None:
+        return engine.responses
+    out: dict[str, list[str]] = {}
+    for e in store.events:
+        for ref in e.in_response_to:
+            out.setdefault(ref, []).append(e.id)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
     """Tightened bounds and graph depth per event id, plus the events caught in cycles."""
@@ -215,7 +233,7 @@ def contradictions(store: Store, placement: Placement | None = None) -> list[tup
 def reachable(store: Store, start: str, *, forward: bool) -> set[str]:
     """Ids known (through relations) to come after `start` (forward) or before it."""
     edges: dict[str, list[str]] = {}
-    for r in relations(store.events):
+    for r in links(store):
         a, b = (r.earlier, r.later) if forward else (r.later, r.earlier)
         edges.setdefault(a, []).append(b)
     seen: set[str] = set()

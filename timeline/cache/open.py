@@ -1,0 +1,195 @@
+"""Opening a store through its entry: use it when fresh, refresh it when only the stat data moved,
+update it when some blocks changed, build it when there is none or it cannot be believed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from timeline.cache import files
+from timeline.cache.entry import Damaged, Entry
+
+
+def open_engine(path: Path, real: str, where: Path, *, progress: Any = None, data: bytes | None = None) -> Any:
+    """An Engine over a fresh entry for the store at `path`, or a fully loaded Store when the
+    store cannot be cached (it has problems: then StoreError, as a full load raises)."""
+    from timeline.cache import version
+    from timeline.store import shown
+
+    name = shown(path)
+    wanted = version()
+    entry = _existing(where)
+    try:
+        if entry is not None:
+            stamp = entry.metas(["version", "file"])
+            if stamp.get("version") == wanted and (stamp.get("file") or {}).get("real") == real:
+                fresh = _fresh(path, entry, stamp["file"], data)
+                if fresh is not None:
+                    return _engine(entry, name, path, real, where)
+                from timeline.cache.update import update
+
+                entry.close()
+                entry = None
+                got, st = _read(path, data)
+                updated = update(where, real, got, st, name)
+                if updated:
+                    return _engine(Entry.open(where), name, path, real, where)
+                return build(path, real, where, name, got, st, progress)
+    except Damaged:
+        pass
+    if entry is not None:
+        entry.close()
+    got, st = _read(path, data)
+    return build(path, real, where, name, got, st, progress)
+
+
+def _existing(where: Path) -> Entry | None:
+    if not where.exists():
+        return None
+    try:
+        return Entry.open(where)
+    except Damaged:
+        return None
+
+
+def _engine(entry: Entry, name: str, path: Path, real: str, where: Path) -> Any:
+    from dataclasses import replace
+
+    from timeline.cache.build import Head, check_head
+    from timeline.cache.engine import Engine
+
+    try:
+        head = check_head(Head(entry.meta("head"), []), name)
+        lines = entry.meta("entry_lines")
+        digest = entry.meta("file")["digest"]
+    except Exception as e:  # noqa: BLE001 - the head was valid when written; anything else is damage
+        raise Damaged(f"head: {e}") from None
+    head = replace(
+        head,
+        actors={k: replace(a, line=lines.get(f"actors.{k}", a.line)) for k, a in head.actors.items()},
+        sources={k: replace(s, line=lines.get(f"sources.{k}", s.line)) for k, s in head.sources.items()},
+    )
+    return Engine(entry, name, head, lambda: _renew(path, real, where, name, digest))
+
+
+def _renew(path: Path, real: str, where: Path, name: str, digest: str) -> Entry:
+    """A new entry for the same store bytes, after the open one turned out damaged."""
+    from timeline.errors import TimelineError
+
+    with contextlib.suppress(OSError):
+        os.unlink(where)
+    data, st = _read(path, None)
+    again = "changed while it was being read; run the command again"
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise TimelineError(f"{name}: {again}")
+    found = build(path, real, where, name, data, st, None)
+    if not hasattr(found, "entry"):
+        raise TimelineError(f"{name}: {again}")
+    return found.entry
+
+
+def _read(path: Path, data: bytes | None) -> tuple[bytes, os.stat_result]:
+    """The store's bytes and the stat of the same open file."""
+    from timeline.store import read_text
+
+    if data is not None:
+        return data, os.stat(path)
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            got = fh.read()
+    except OSError:
+        read_text(path)  # raises the error a full load gives for this path
+        raise
+    return got, st
+
+
+def _fresh(path: Path, entry: Entry, stamp: dict[str, Any], data: bytes | None) -> bool | None:
+    """True if the entry describes the store as it is (refreshing its stamp when only stat data moved)."""
+    st = os.stat(path)
+    if stamp.get("stat") == files.stat_key(st) and not files.racy(st, int(stamp.get("verified", 0))):
+        return True
+    got, st = _read(path, data)
+    if hashlib.sha256(got).hexdigest() != stamp.get("digest"):
+        return None
+    _restamp(entry.file, stamp, st)
+    return True
+
+
+def _restamp(where: Path, old: dict[str, Any], st: os.stat_result) -> None:
+    """Record that the store, as `st` describes it, still has the entry's bytes."""
+    try:
+        entry = Entry.open(where, write=True)
+    except Damaged:
+        return
+    try:
+        with entry.transaction():
+            if entry.meta("file") == old:
+                entry.set_meta("file", {**old, "stat": files.stat_key(st), "verified": time.time_ns()})
+    except Damaged:
+        pass
+    finally:
+        entry.close()
+
+
+def stamp(real: str, data: bytes, st: os.stat_result) -> dict[str, Any]:
+    """What an entry records of the store bytes it describes."""
+    return {
+        "real": real,
+        "stat": files.stat_key(st),
+        "digest": hashlib.sha256(data).hexdigest(),
+        "verified": time.time_ns(),
+    }
+
+
+def build(path: Path, real: str, where: Path, name: str, data: bytes, st: os.stat_result, progress: Any) -> Any:
+    """Build the entry from the store's bytes and return an Engine on it; a full load when the
+    store has problems or its blocks cannot be read apart."""
+    from timeline import store as store_mod
+    from timeline.cache import blocks, version
+    from timeline.cache import build as builder
+    from timeline.store import decode
+
+    text = decode(data, name)  # encoding errors: the full load's own message
+    try:
+        parts = blocks.split(data)
+        head = builder.read_head(data, parts, name)
+        checked = builder.check_head(head, name)
+        chunks = builder.parse_all(data, parts, name, checked.actors, checked.sources, progress)
+        _links_hold(chunks)
+    except builder.Rebuild:
+        return store_mod.valid(*store_mod.validate_text(text, name))
+    files.sweep(where.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{where.name}.", suffix=".building", dir=where.parent)
+    os.close(fd)
+    os.unlink(tmp)  # sqlite makes the file itself; mkstemp only chose a name no one else has
+    try:
+        lines = {b.key: b.line for b in head.blocks if b.kind == blocks.ENTRY}
+        meta = {"version": version(), "entry_lines": lines, "file": stamp(real, data, st)}
+        builder.write(Path(tmp), head, chunks, meta)
+        os.replace(tmp, where)
+    except (OSError, Damaged):
+        # A cache that cannot be written is only a slower next run.
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return store_mod.valid(*store_mod.validate_text(text, name))
+    return _engine(Entry.open(where), name, path, real, where)
+
+
+def _links_hold(chunks: list) -> None:
+    """Rebuild unless ids are unique and every link names an event (as the full load requires)."""
+    from timeline.cache.build import Rebuild
+
+    ids = {eid for c in chunks for _, eid, _ in c.rows}
+    if len(ids) != sum(len(c.rows) for c in chunks):
+        raise Rebuild("duplicate ids")
+    for c in chunks:
+        for _, _, ref in c.links:
+            if ref not in ids:
+                raise Rebuild("a link to an unknown event")
