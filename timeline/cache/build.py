@@ -163,11 +163,13 @@ class Chunk:
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (owner, key, target)
     postings: dict[str, list[int]] = field(default_factory=dict)  # key -> event numbers
     summary: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cites: list[int] = field(default_factory=list)  # how many sources each event rests on
+    sole: list[str] = field(default_factory=list)  # the one source, or
 
 
 def chunk_of(rows: Sequence[Facts], first: int) -> Chunk:
     """Gather the facts of consecutive events, the first at position `first`."""
-    from timeline.cache.index import count, empty_summary, posting_keys
+    from timeline.cache.index import count, empty_summary, posting_keys, sole
 
     out = Chunk(first, summary=empty_summary())
     for i, f in enumerate(rows):
@@ -179,7 +181,9 @@ def chunk_of(rows: Sequence[Facts], first: int) -> Chunk:
         out.links += ((f.eid, key, ref) for key, ref in f.links)
         for key in posting_keys(f):
             out.postings.setdefault(key, []).append(n)
-        count(out.summary, f, n, 1)
+        count(out.summary, f, 1)
+        out.cites.append(len(f.cited))
+        out.sole.append(sole(f))
     return out
 
 

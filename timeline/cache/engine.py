@@ -64,7 +64,7 @@ class Engine:
     @property
     def ids(self) -> list[str]:
         def read() -> list[str]:
-            ids = self.entry.doc("ids")
+            ids = self.entry.names("ids")
             if len(ids) != int(self.entry.meta("count")):
                 raise Damaged("ids")
             return ids

@@ -168,6 +168,16 @@ class Entry:
             raise Damaged(f"blob {name} is missing")
         return unpack(data)
 
+    def names(self, name: str) -> list[str]:
+        """A list of names stored one per line (ids never hold a line break)."""
+        data = self.blob(name)
+        if data is None:
+            raise Damaged(f"blob {name} is missing")
+        return data.decode("utf-8").split("\n") if data else []
+
+    def set_names(self, name: str, values: Sequence[str]) -> None:
+        self.set_blob(name, "\n".join(values).encode("utf-8"))
+
     def doc(self, name: str) -> Any:
         data = self.blob(name)
         if data is None:

@@ -87,12 +87,10 @@ def posting_keys(f: Facts) -> set[str]:
 
 
 def empty_summary() -> Summary:
-    return {
-        "actors": {}, "sources": {}, "alone": {}, "tags": {}, "types": {}, "months": {}, "unplaced": {}, "single": {},
-    }  # fmt: skip
+    return {"actors": {}, "sources": {}, "alone": {}, "tags": {}, "types": {}, "months": {}}
 
 
-def count(summary: Summary, f: Facts, n: int, sign: int) -> None:
+def count(summary: Summary, f: Facts, sign: int) -> None:
     """Add (sign 1) or take away (sign -1) one event's share of the counts."""
 
     def bump(table: dict[str, Any], key: str) -> None:
@@ -110,18 +108,14 @@ def count(summary: Summary, f: Facts, n: int, sign: int) -> None:
         bump(summary["sources"], s)
     if len(f.cited) == 1:
         bump(summary["alone"], f.cited[0])
-        if sign > 0:
-            summary["single"][f.eid] = [f.cited[0], n]
-        else:
-            summary["single"].pop(f.eid, None)
     month = month_of(f.earliest, f.latest)
-    if month is None:
-        if sign > 0:
-            summary["unplaced"][f.eid] = n
-        else:
-            summary["unplaced"].pop(f.eid, None)
-    else:
+    if month is not None:
         bump(summary["months"], month)
+
+
+def sole(f: Facts) -> str:
+    """The one source an event rests on, '' when it rests on none or several (one line of `sole`)."""
+    return f.cited[0] if len(f.cited) == 1 else ""
 
 
 def month_of(earliest: int, latest: int) -> str | None:
@@ -141,11 +135,13 @@ def write_chunks(entry: Entry, chunks: Sequence[Chunk]) -> None:
             for c in chunks for owner, key, ref in c.links]  # fmt: skip
     data = {eid: d for c in chunks for _, eid, d in c.rows} if rels else {}
     placed, timeline, cyclic, first = place(ids, bounds, rels, lines, lambda eid: date_text(data[eid]))
-    entry.set_doc("ids", ids)
+    entry.set_names("ids", ids)
     entry.set_blobs(
         [("lines", pack(lines)), ("bounds", pack(bounds)), ("placed", pack(placed)), ("timeline", pack(timeline))]
     )
     entry.set_doc("relations", [[r.earlier, r.later, r.owner, r.key] for r in rels])
+    entry.set_names("sole", [s for c in chunks for s in c.sole])
+    entry.set_blob("cites", pack(n for c in chunks for n in c.cites))
     postings: dict[str, list[int]] = {}
     summary = empty_summary()
     for c in chunks:
@@ -164,18 +160,8 @@ def merge(into: Summary, more: Summary) -> None:
     """Add the counts of `more` to `into`."""
     for table, values in more.items():
         target = into.setdefault(table, {})
-        if table in ("unplaced", "single"):
-            target.update(values)
-        else:
-            for key, n in values.items():
-                target[key] = target.get(key, 0) + n
-
-
-class _Everyone:
-    """Stands for the store's actors or sources where a valid event is rebuilt only for its date."""
-
-    def __contains__(self, item: object) -> bool:
-        return True
+        for key, n in values.items():
+            target[key] = target.get(key, 0) + n
 
 
 def date_text(data: str) -> str:
@@ -183,7 +169,7 @@ def date_text(data: str) -> str:
     import json
 
     from timeline.store.events import event
-    from timeline.store.fields import Collector
+    from timeline.store.fields import Anything, Collector
 
-    e = event(Collector("", "", _Everyone(), _Everyone()), 0, json.loads(data), 0)
+    e = event(Collector("", "", Anything(), Anything()), 0, json.loads(data), 0)
     return e.date.text if e is not None else "?"

@@ -138,14 +138,12 @@ def _restamp(where: Path, old: dict[str, Any], st: os.stat_result) -> None:
         entry.close()
 
 
-def stamp(real: str, data: bytes, st: os.stat_result) -> dict[str, Any]:
-    """What an entry records of the store bytes it describes."""
-    return {
-        "real": real,
-        "stat": files.stat_key(st),
-        "digest": hashlib.sha256(data).hexdigest(),
-        "verified": time.time_ns(),
-    }
+def stamp(real: str, data: bytes | tuple[bytes, ...], st: os.stat_result) -> dict[str, Any]:
+    """What an entry records of the store bytes it describes (given whole or in pieces)."""
+    digest = hashlib.sha256()
+    for piece in (data,) if isinstance(data, bytes) else data:
+        digest.update(piece)
+    return {"real": real, "stat": files.stat_key(st), "digest": digest.hexdigest(), "verified": time.time_ns()}
 
 
 def build(path: Path, real: str, where: Path, name: str, data: bytes, st: os.stat_result, progress: Any) -> Any:

@@ -27,9 +27,9 @@ from timeline.query.order import Relation
 MOST = 0.25
 
 
-def update(where: Path, real: str, data: bytes, st: os.stat_result, name: str) -> bool:
+def update(where: Path, real: str, data: bytes, st: os.stat_result, name: str, *, head_may_change: bool = True) -> bool:
     """Bring the entry at `where` up to the store's `data`; False when it must be built anew."""
-    from timeline.cache.build import Head
+    from timeline.cache.build import read_head
     from timeline.cache.open import stamp
 
     try:
@@ -38,18 +38,18 @@ def update(where: Path, real: str, data: bytes, st: os.stat_result, name: str) -
         return False
     try:
         parts = blocks_mod.split(data)
-        old_head = entry.meta("head_blocks")
-        head = [b for b in parts if b.kind != blocks_mod.EVENT]
-        if [[b.key, b.digest.hex()] for b in head] != old_head:
-            return False
-        store = check_head(Head(entry.meta("head"), head), name)
+        head = read_head(data, parts, name)
         with entry.transaction():
             if entry.meta("file", {}).get("real") != real:
                 return False
+            moved = [[b.key, b.digest.hex()] for b in head.blocks] != entry.meta("head_blocks")
+            if moved and not (head_may_change and _head_holds(entry, head, name)):
+                return False
+            store = check_head(head, name)
             changed = apply(entry, data, [b for b in parts if b.kind == blocks_mod.EVENT], store, name)
             if not changed:
                 return False
-            entry.set_meta("entry_lines", {b.key: b.line for b in head if b.kind == blocks_mod.ENTRY})
+            entry.set_meta("entry_lines", {b.key: b.line for b in head.blocks if b.kind == blocks_mod.ENTRY})
             entry.set_meta("file", stamp(real, data, st))
         return True
     except (Damaged, Rebuild, ValueError, KeyError):
@@ -58,11 +58,22 @@ def update(where: Path, real: str, data: bytes, st: os.stat_result, name: str) -
         entry.close()
 
 
+def _head_holds(entry: Entry, head: Any, name: str) -> bool:
+    """Take a changed head (actors, sources, settings) if every actor and source events name is still there."""
+    store = check_head(head, name)
+    summary = entry.meta("summary")
+    if not set(summary["actors"]) <= set(store.actors) or not set(summary["sources"]) <= set(store.sources):
+        return False
+    entry.set_meta("head", head.data)
+    entry.set_meta("head_blocks", [[b.key, b.digest.hex()] for b in head.blocks])
+    return True
+
+
 def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any, name: str) -> bool:
     """Make the entry describe these [[events]] blocks (inside a transaction); False: build anew."""
     digests = entry.blob("digests") or b""
     order = list(entry.ints("order"))
-    ids: list[str] = entry.doc("ids")
+    ids: list[str] = entry.names("ids")
     if len(digests) != 12 * len(order) or len(ids) != len(order):
         raise Damaged("digests")
     was = {digests[12 * p : 12 * p + 12]: p for p in range(len(order))}
@@ -71,6 +82,8 @@ def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any,
     gone = set(range(len(order))) - {p for p in kept if p is not None}
     if len(fresh) + len(gone) > max(MOST * len(order), 50):
         return False
+    if not fresh and not gone and [b.line for b in events] == list(entry.ints("lines")):
+        return True  # the events are as they were, at the same lines
     new = read_events(data, fresh, name, store.actors, store.sources) if fresh else []
     new_ids = [f.eid for f in new]
     staying = {ids[p] for p in kept if p is not None}
@@ -88,10 +101,12 @@ def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any,
     _retire(entry, [order[p] for p in sorted(gone)])
     _admit(entry, new, numbers)
     # Positions: each block keeps its event (by number) or takes a new one.
-    bounds_old = entry.ints("bounds")
+    bounds_old, cites_old, sole_old = entry.ints("bounds"), entry.ints("cites"), entry.names("sole")
     new_order: list[int] = []
     new_ids_all: list[str] = []
     bounds: list[int] = []
+    cites: list[int] = []
+    sole: list[str] = []
     fresh_at = iter(range(len(new)))
     for p in kept:
         if p is None:
@@ -99,11 +114,17 @@ def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any,
             new_order.append(numbers[i])
             new_ids_all.append(new[i].eid)
             bounds += (new[i].earliest, new[i].latest)
+            cites.append(len(new[i].cited))
+            sole.append(index.sole(new[i]))
         else:
             new_order.append(order[p])
             new_ids_all.append(ids[p])
             bounds += (bounds_old[2 * p], bounds_old[2 * p + 1])
+            cites.append(cites_old[p])
+            sole.append(sole_old[p])
     lines = [b.line for b in events]
+    entry.set_blob("cites", pack(cites))
+    entry.set_names("sole", sole)
     entry.set_blob("order", pack(new_order))
     entry.set_blob("digests", b"".join(b.digest for b in events))
     derive(entry, new_ids_all, bounds, lines, rels)
@@ -122,7 +143,7 @@ def derive(entry: Entry, ids: list[str], bounds: list[int], lines: list[int], re
         return index.date_text(rows[eid])
 
     placed, timeline, cyclic, first = index.place(ids, bounds, rels, lines, dated)
-    entry.set_doc("ids", ids)
+    entry.set_names("ids", ids)
     entry.set_blobs(
         [("lines", pack(lines)), ("bounds", pack(bounds)), ("placed", pack(placed)), ("timeline", pack(timeline))]
     )
@@ -134,12 +155,11 @@ def derive(entry: Entry, ids: list[str], bounds: list[int], lines: list[int], re
 
 def _facts_of(entry: Entry, numbers: list[int]) -> list[tuple[int, Facts, str]]:
     """(number, facts, table JSON) of events already in the entry."""
-    from timeline.cache.index import _Everyone
     from timeline.store.events import event
-    from timeline.store.fields import Collector
+    from timeline.store.fields import Anything, Collector
 
     out = []
-    c = Collector("", "", _Everyone(), _Everyone())
+    c = Collector("", "", Anything(), Anything())
     dummy = blocks_mod.Block(blocks_mod.EVENT, "", 0, 0, 0, b"")
     for n, (_, data) in sorted(entry.rows(numbers).items()):
         e = event(c, 0, json.loads(data), 0)
@@ -158,7 +178,7 @@ def _retire(entry: Entry, numbers: list[int]) -> None:
     changes: dict[str, set[int]] = {}
     dropped_words: dict[str, set[int]] = {}
     for n, f, data in _facts_of(entry, numbers):
-        index.count(summary, f, n, -1)
+        index.count(summary, f, -1)
         for key in index.posting_keys(f):
             changes.setdefault(key, set()).add(n)
         if words is not None:
@@ -183,7 +203,7 @@ def _admit(entry: Entry, new: list[Facts], numbers: dict[int, int]) -> None:
     added_words: dict[str, set[int]] = {}
     for i, f in enumerate(new):
         n = numbers[i]
-        index.count(summary, f, n, 1)
+        index.count(summary, f, 1)
         for key in index.posting_keys(f):
             changes.setdefault(key, set()).add(n)
         if words is not None:

@@ -50,6 +50,13 @@ class Where:
         return self if self.index is not None else self.at(key)
 
 
+class Anything:
+    """Stands for the known actors or sources when a table already known to be valid is read again."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 class Collector:
     """Problems plus the lazily built line finder that places them."""
 

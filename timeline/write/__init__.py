@@ -45,6 +45,7 @@ class Written:
     store: Store
     dry_run: bool
     skipped: tuple[str, ...] = ()
+    cut: int = 0  # where in the old bytes the new text went
 
 
 def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[Problem]]:
@@ -69,7 +70,9 @@ def transact(
 
     `plan` runs under the lock with the store as it is now, so ids it makes are unique even
     when other writers are waiting; it raises to refuse. An Insert with no tables writes nothing.
-    With `dry_run`, nothing is locked, created or written.
+    With `dry_run`, nothing is locked, created or written. A large store is read through its
+    cache, checked against its index instead of parsed again, and its cache is brought up to
+    date in the same transaction, so the next command finds it warm.
     """
     say = step or (lambda _: None)
     path = real_path(path)
@@ -86,42 +89,116 @@ def transact(
         from timeline.write.file import write_atomic
 
         write_atomic(path, new_bytes, check=lambda: ensure_unchanged(path, before))
+        if getattr(written.store.events, "engine", None) is not None:
+            from timeline.cache.append import after_write
+
+            after_write(path, before, new_bytes, written)
         return written
+
+
+def _current(path: Path, before: Snapshot, name: str) -> Store | None:
+    """The store through its cache, when it is large enough to have one and loads cleanly; else None."""
+    from timeline import cache
+
+    if len(before.data) < cache.MIN_BYTES or not cache.enabled():
+        return None
+    try:
+        opened = cache.open_store(path, data=before.data)
+    except StoreError:
+        return None  # the full reading below lists every problem
+    return opened.store if getattr(opened.store.events, "engine", None) is not None else None
 
 
 def _apply(
     path: Path, before: Snapshot, plan: Callable[[Store], Insert], say: Step, *, dry_run: bool
-) -> tuple[Written, bytes]:
+) -> tuple[Written, tuple[bytes, ...]]:
     name = str(path)
     say("reading")
-    text = decode(before.data, name)
-    old_data, store, errors = load_text(text, name)
-    if errors:
-        more = f" (and {len(errors) - 1} more; see 'timeline check')" if len(errors) > 1 else ""
-        raise StoreError(
-            f"{errors[0].brief()}{more}; fix the store first: nothing is written to a store that does not load",
-            problems=tuple(errors),
-        )
+    store = _current(path, before, name)
+    text = old_data = None
+    if store is None:
+        text = decode(before.data, name)
+        old_data, store, errors = load_text(text, name)
+        if errors:
+            more = f" (and {len(errors) - 1} more; see 'timeline check')" if len(errors) > 1 else ""
+            raise StoreError(
+                f"{errors[0].brief()}{more}; fix the store first: nothing is written to a store that does not load",
+                problems=tuple(errors),
+            )
     say("checking")
     insert = plan(store)
     if not insert.tables:
-        return Written(path, (), "", 0, store, dry_run, insert.skipped), before.data
+        return Written(path, (), "", 0, store, dry_run, insert.skipped), (before.data,)
     try:
         block = render(insert)
     except ValueError as e:  # text with no TOML spelling, from undecodable bytes in an argument
         raise UsageError(f"{e}; check the arguments' encoding; nothing was written") from None
-    offset, before_block, after_block = place(text, insert.kind)
-    nl = "\r\n" if "\r\n" in text else "\n"
-    added = (before_block + block + after_block).replace("\n", nl)
-    # decode() drops a UTF-8 byte-order mark; the bytes before it are kept as they are.
-    bom = len(_BOM) if before.data.startswith(_BOM) else 0
-    cut = bom + len(text[:offset].encode("utf-8"))
-    new_bytes = before.data[:cut] + added.encode("utf-8") + before.data[cut:]
+    data = before.data
+    if insert.kind == "events":
+        # New events go at the end: only the end of the file needs reading to place them.
+        _, before_block, after_block = place(data[-4096:].decode("utf-8", "replace"), "events")
+        cut = len(data)
+    else:
+        text = text if text is not None else decode(data, name)
+        offset, before_block, after_block = place(text, insert.kind)
+        # decode() drops a UTF-8 byte-order mark; the bytes before it are kept as they are.
+        bom = len(_BOM) if data.startswith(_BOM) else 0
+        cut = bom + len(text[:offset].encode("utf-8"))
+    # The store's own line ending, from its first line (a mixed file keeps its first line's).
+    first_end = data.find(b"\n")
+    nl = "\r\n" if first_end > 0 and data[first_end - 1 : first_end] == b"\r" else "\n"
+    added = (before_block + block + after_block).replace("\n", nl).encode("utf-8")
+    # In pieces: the old bytes are never copied to add a few hundred at their end.
+    new_bytes = (data, added) if cut == len(data) else (data[:cut], added, data[cut:])
     say("validating")
-    _validate(name, decode(new_bytes, name), old_data, block, insert)
-    line = before.data.count(b"\n", 0, cut) + 1 + before_block.count("\n")
+    if old_data is not None:
+        _validate(name, decode(b"".join(new_bytes), name), old_data, block, insert)
+    else:
+        _validate_cached(name, store, block, insert)
+    line = data.count(b"\n", 0, cut) + 1 + before_block.count("\n")
     added_ids = [t["id"] for t in insert.tables] if insert.kind == "events" else [k for t in insert.tables for k in t]
-    return Written(path, tuple(added_ids), block, line, store, dry_run, insert.skipped), new_bytes
+    return Written(path, tuple(added_ids), block, line, store, dry_run, insert.skipped, cut), new_bytes
+
+
+def _validate_cached(name: str, store: Store, block: str, insert: Insert) -> None:
+    """The checks `_validate` makes, for a store its index vouches for, without parsing it again.
+
+    The old bytes loaded cleanly and hold their [[events]] as tables (the index says so), so a
+    whole table added at the end, or between two tables, changes nothing else; what is left to
+    check is that the new text reads back as exactly the new tables and that they are valid.
+    """
+    import tomli
+
+    from timeline.store.schema import build
+
+    try:
+        added = tomli.loads(block)
+    except tomli.TOMLDecodeError as e:
+        raise TimelineError(f"the new entry would break the store ({e}); nothing was written") from None
+    wanted = {
+        insert.kind: insert.tables if insert.kind == "events" else {k: v for t in insert.tables for k, v in t.items()}
+    }
+    if added != wanted:
+        raise TimelineError(
+            f"{name}: the new text would not read back as intended; nothing was written (a bug: please report it)"
+        )
+    if insert.kind == "events":
+        from timeline.store.events import event
+        from timeline.store.fields import Collector
+
+        c = Collector(block, name, store.actors, store.sources)
+        for n, raw in enumerate(added["events"]):
+            built = event(c, n, raw, 0)
+            if built is None or c.problems or built.id in store.by_id:
+                problem = c.problems[0].brief() if c.problems else f"{name}: the id is taken"
+                raise TimelineError(f"the new entry would not load: {problem}; nothing was written")
+        return
+    taken = store.actors if insert.kind == "actors" else store.sources
+    if any(key in taken for key in wanted[insert.kind]):
+        raise TimelineError(f"{name}: the id is taken; nothing was written")
+    _, problems = build({insert.kind: wanted[insert.kind]}, name, block)
+    if problems:
+        raise TimelineError(f"the new entry would not load: {problems[0].brief()}; nothing was written")
 
 
 def render(insert: Insert) -> str:

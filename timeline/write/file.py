@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,8 +99,22 @@ def snapshot(path: Path) -> Snapshot:
 
 
 def ensure_unchanged(path: Path, before: Snapshot) -> None:
-    now = snapshot(path)
-    if now.key != before.key or now.data != before.data:
+    """Raise unless the file still holds exactly the bytes `before` read (compared a piece at a time)."""
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            same = (st.st_size, st.st_mtime_ns, st.st_ino) == before.key
+            view, at, step = memoryview(before.data), 0, 1 << 22
+            while same:
+                piece = fh.read(step)
+                same = piece == view[at : at + len(piece)]
+                at += len(piece)
+                if not piece:
+                    same = at == len(view)
+                    break
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read: {e.strerror}") from None
+    if not same:
         raise TimelineError(
             f"{path}: the file changed while this command was writing (saved from an editor?); "
             "nothing was written; run the command again"
@@ -184,15 +198,21 @@ def _create_exclusive(path: Path, text: str) -> None:
 
 
 def write_atomic(
-    path: Path, data: str | bytes, *, mode: int | None = None, check: Callable[[], None] | None = None
+    path: Path,
+    data: str | bytes | Sequence[bytes],
+    *,
+    mode: int | None = None,
+    check: Callable[[], None] | None = None,
 ) -> None:
     """Write to a temp file in the same folder, fsync, then os.replace over `path`.
 
-    Keeps the existing file's permission bits unless `mode` is given. Any OS failure
-    (read-only folder, full disk) becomes a TimelineError and leaves `path` untouched.
-    `check` runs last, just before the replace; if it raises, nothing is replaced.
+    `data` may come in pieces, written one after the other (a large store plus what is added
+    to it need not be joined in memory first). Keeps the existing file's permission bits unless
+    `mode` is given. Any OS failure (read-only folder, full disk) becomes a TimelineError and
+    leaves `path` untouched. `check` runs last, just before the replace; if it raises, nothing
+    is replaced.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     folder = path.parent if str(path.parent) else Path(".")
     owner = None
     try:
@@ -207,7 +227,8 @@ def write_atomic(
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            for piece in pieces:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)

@@ -67,7 +67,30 @@ class Finders:
             "source", store.sources, {s.id: (s.name,) for s in store.sources.values()},
             hint="register it with 'timeline sources add'",
         )  # fmt: skip
-        self.events = ids.Names("event", store.by_id, {e.id: (e.title,) for e in store.events}, hint="")
+        self.events = _EventRefs(store)
+
+
+class _EventRefs:
+    """Finds the event an id (or, failing that, a title) names, reading titles only when needed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.added: set[str] = set()
+        self._names: ids.Names | None = None
+
+    def add(self, eid: str) -> None:
+        """Make a new id known (an event earlier in the same import)."""
+        self.added.add(eid)
+        if self._names is not None:
+            self._names.add(eid)
+
+    def find(self, typed: str) -> str:
+        if typed in self.added or typed in self.store.by_id:
+            return typed
+        if self._names is None:
+            titles = {e.id: (e.title,) for e in self.store.events}
+            self._names = ids.Names("event", [*self.store.by_id, *self.added], titles, hint="")
+        return self._names.find(typed)
 
 
 def check(
@@ -90,6 +113,7 @@ def check(
     out = Checked()
     # Ids first, so that a row may refer to an event further down the same file.
     planned: list[tuple[Row, str | None, list[Problem]]] = []
+    made: list[tuple[Row, dict[str, Any]]] = []
     first: dict[str, str] = {}
     for row in rows:
         problems = list(row.problems)
@@ -113,9 +137,73 @@ def check(
                 taken.add(eid)
                 table = {"id": eid, **table}
             out.events.append(table)
+            made.append((row, table))
         if step:
             step()
+    if not out.problems:
+        for _row, problem in _links(made, store):
+            out.bad_rows += 1
+            out.problems.append(problem)
     return out
+
+
+def _links(made: list[tuple[Row, dict[str, Any]]], store: Store) -> list[tuple[Row, Problem]]:
+    """What `timeline check` would call E009 and E010 about the new events' links, refused here.
+
+    A link the dates contradict (a reply dated before its message), and links that make a cycle
+    with the store's, both as check words them.
+    """
+    from timeline.query.order import Relation, link_message, links
+    from timeline.store.events import event
+    from timeline.store.fields import Anything, Collector
+
+    if not any(t.get(key) for _, t in made for key in REFS):
+        return []
+    c = Collector("", "", Anything(), Anything())
+    new = {t["id"]: (row, t, event(c, 0, t, 0)) for row, t in made}
+
+    def dated(eid: str):
+        found = new.get(eid)
+        return found[2].date if found and found[2] else store.by_id[eid].date
+
+    out: list[tuple[Row, Problem]] = []
+    succ: dict[str, list[str]] = {}
+    for r in links(store):
+        succ.setdefault(r.earlier, []).append(r.later)
+    for eid, (row, t, _) in new.items():
+        for key in REFS:
+            for ref in t.get(key, ()):
+                r = Relation(eid, ref, eid, key) if key == "before" else Relation(ref, eid, eid, key)
+                succ.setdefault(r.earlier, []).append(r.later)
+                early, late = dated(r.earlier), dated(r.later)
+                if late.latest < early.earliest:
+                    message = link_message(r, {r.earlier: early.text, r.later: late.text})
+                    out.append((row, row.problem("E009", message.split(": ", 2)[2], key)))
+    for eid, (row, _, _) in new.items():
+        path = _cycle(eid, succ)
+        if path:
+            chain = " → ".join(f"'{i}'" for i in path)
+            message = f"the links make a cycle ({chain}), so no order is possible; remove the wrong link"
+            out.append((row, row.problem("E010", message)))
+    return out
+
+
+def _cycle(start: str, succ: dict[str, list[str]]) -> list[str]:
+    """A path start → … → start through the links, or [] when there is none."""
+    came: dict[str, str] = {}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for nxt in succ.get(node, ()):
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(came[path[-1]])
+                return [start, *reversed(path[:-1]), start] if len(path) > 1 else [start, start]
+            if nxt not in came:
+                came[nxt] = node
+                stack.append(nxt)
+    return []
 
 
 def _own_id(row, problems, store, seen, first, out, skip_existing, importing, today) -> str | None:
@@ -245,7 +333,7 @@ def _citation(item: Any, sources: ids.Names) -> str | dict:
     return {"id": found, **extra} if extra else found
 
 
-def _event_ref(item: Any, events: ids.Names, name: str) -> str:
+def _event_ref(item: Any, events: _EventRefs, name: str) -> str:
     if not isinstance(item, str) or not item.strip():
         raise ValueError(f"expected an event id, got {item!r}")
     return events.find(item.strip())
