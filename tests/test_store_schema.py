@@ -47,8 +47,8 @@ CASES = [
     (
         "unknown-key-no-close-match",
         EVENT + "zzz = 1  # <-\n",
-        "event 'e1': field 'zzz': unknown key; expected one of: id, date, dates, title, summary, type, actors, "
-        "tags, sources, in_response_to, after, before",
+        "event 'e1': field 'zzz': unknown key; expected one of: id, date, dates, title, summary, type, status, "
+        "actors, tags, sources, in_response_to, after, before",
     ),
     (
         "missing-id",

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, TypeVar
 from timeline.errors import UsageError
 from timeline.model import Event, Store
 from timeline.query import terms
-from timeline.query.offices import MAYBE, NO, YES, actor_ids, office_match, parse_office
+from timeline.query.offices import MAYBE, NO, YES, actor_matches, office_match, parse_office
+from timeline.query.offices import actor_ids as actor_ids
 from timeline.text import did_you_mean, fold
 
 if TYPE_CHECKING:
@@ -52,6 +53,9 @@ class Filter:
     since: date | None = None
     until: date | None = None
     strict: bool = False  # keep only events certainly matching, not those that may
+    statuses: tuple[str, ...] = ()  # claim status: happened, reported, threatened, ...
+    min_grade: str | None = None  # Admiralty grade the best citation must reach: 'B2', 'B' or '2'
+    min_sources: int | None = None  # independent sources the event must rest on
     query: tuple[str, ...] = ()  # query-language terms, e.g. ('actor:"foreign minister"', 'not:tag:trade')
 
 
@@ -118,13 +122,23 @@ def make_filter(
     since: str | date | None = None,
     until: str | date | None = None,
     strict: bool = False,
+    status: Values = None,
+    min_grade: str | None = None,
+    min_sources: int | None = None,
 ) -> Filter:
     """A Filter from query terms and flag values as `timeline list` takes them.
 
     Flag values are one string or several (any may match); `since`/`until` are dates or dates
     as people type them ('Feb 2024', '9 Feb 2024'): a typed month starts on its first day and
-    ends on its last. A date that cannot be read is a UsageError naming the flag.
+    ends on its last. A date that cannot be read is a UsageError naming the flag, and so are an
+    unknown status and a grade that is not one.
     """
+    for value in _values(status):
+        _status(value, "--status")
+    if min_grade is not None:
+        _grade(min_grade, "--min-grade")
+    if min_sources is not None and min_sources < 0:
+        raise UsageError(f"--min-sources: {min_sources} is negative; give 0 or more")
     return Filter(
         actors=_values(actor),
         tags=_values(tag),
@@ -134,6 +148,9 @@ def make_filter(
         since=_bound(since, "--since", "earliest"),
         until=_bound(until, "--until", "latest"),
         strict=strict,
+        statuses=_values(status),
+        min_grade=min_grade,
+        min_sources=min_sources,
         query=tuple(terms),
     )
 
@@ -142,6 +159,24 @@ def _values(value: Values) -> tuple[str, ...]:
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _status(value: str, label: str) -> str:
+    from timeline.model import STATUSES
+
+    if value in STATUSES:
+        return value
+    hint = did_you_mean(value.lower(), STATUSES, n=1) or "expected one of: " + ", ".join(STATUSES)
+    raise UsageError(f"{label}: '{value}' is not a status; {hint}")
+
+
+def _grade(value: str, label: str):
+    from timeline import grades
+
+    try:
+        return grades.parse(value)
+    except ValueError as e:
+        raise UsageError(f"{label}: {e}") from None
 
 
 def _bound(value: str | date | None, flag: str, which: str) -> date | None:
@@ -174,10 +209,15 @@ def _clauses(f: Filter) -> list[terms.Term | terms.Any | _Window]:
         ("source", f.sources),
         ("type", f.types),
         ("text", f.texts),
+        ("status", f.statuses),
     ):
         if values:
             parts = tuple(terms.Term(field, v, token=f"--{field} {v}") for v in values)
             flag_terms.append(parts[0] if len(parts) == 1 else terms.Any(parts))
+    if f.min_grade is not None:
+        flag_terms.append(terms.Term("min_grade", f.min_grade, token=f"--min-grade {f.min_grade}"))
+    if f.min_sources is not None:
+        flag_terms.append(terms.Term("min_sources", str(f.min_sources), token=f"--min-sources {f.min_sources}"))
     clauses: list[terms.Term | terms.Any | _Window] = [*flag_terms, *terms.group(terms.parse(f.query))]
     # since/until (flags and terms) make one window: a date that may fall after the start and
     # may fall before the end (9 or 11 Feb, against 10 Feb) need not fall inside it.
@@ -268,19 +308,57 @@ def _term(store: Store, t: terms.Term, placement) -> Test:
         return lambda e: (YES if wanted in fold(e.title + " " + e.summary) else NO, "")
     if field in ("since", "until", "date"):
         return _date_test(t)
+    if field == "status":
+        wanted = _status(value, t.token or value)
+        return lambda e: (YES if e.status == wanted else NO, "")
+    if field == "min_grade":
+        return _grade_test(store, _grade(value, t.token or value))
+    if field == "min_sources":
+        return _sources_test(t)
     return _relation_test(store, t, placement)
 
 
+def _grade_test(store: Store, wanted) -> Test:
+    from timeline import grades
+
+    def test(e: Event) -> tuple[int, str]:
+        for g in grades.of_event(e, store):
+            if grades.meets(g, wanted):
+                return YES, f"{g.source} graded {g.label}"
+        return NO, ""
+
+    return test
+
+
+def _sources_test(t: terms.Term) -> Test:
+    if not t.value.isdigit():
+        raise UsageError(f"{t.token or t.value}: '{t.value}' is not a number of sources; e.g. sources>=2")
+    n = int(t.value)
+
+    def test(e: Event) -> tuple[int, str]:
+        groups = e.independent
+        if len(groups) < n:
+            return NO, ""
+        return YES, f"rests on {len(groups)} independent sources" if n > 1 else ""
+
+    return test
+
+
 def _actor_test(store: Store, t: terms.Term) -> Test:
-    ids = actor_ids(store, t.value)
+    found = actor_matches(store, t.value)
+    ids = set(found)
     office = parse_office(store, t.value)
     if not ids and office is None:
         raise UsageError(f"{t.token or t.value}: no actor or office called '{t.value}'; {_actor_hint(store, t.value)}")
 
+    def spelt(aid: str) -> str:
+        spelling = found[aid]
+        return aid if spelling is None else f"{aid} (as '{t.value}', a spelling of '{spelling}')"
+
     def test(e: Event) -> tuple[int, str]:
         present = ids.intersection(e.actors)
         if present:
-            return YES, f"{', '.join(sorted(present))} took part"
+            return YES, f"{', '.join(spelt(a) for a in sorted(present))} took part"
         if office is not None:
             return office_match(store, office, e)
         return NO, ""
@@ -382,6 +460,14 @@ def describe(f: Filter) -> str:
         parts.append(f"since {f.since.isoformat()}")
     if f.until:
         parts.append(f"until {f.until.isoformat()}")
+    if f.statuses:
+        parts.append("status " + " or ".join(f.statuses))
+    if f.min_grade:
+        from timeline import grades
+
+        parts.append("grade " + grades.describe(grades.parse(f.min_grade)))
+    if f.min_sources is not None:
+        parts.append(f"at least {f.min_sources} independent sources")
     if f.query:
         parts.append(" ".join(f.query))
     if f.strict:

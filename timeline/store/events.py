@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from timeline import dates
-from timeline.model import Citation, DateClaim, Event, Store
+from timeline.model import CREDIBILITY, STATUSES, Citation, DateClaim, Event, Store
 from timeline.store.fields import (
+    BAD_DATE,
     BAD_VALUE,
     MISSING,
     Collector,
@@ -19,6 +20,7 @@ from timeline.store.fields import (
     bad_id,
     check_keys,
     check_ref,
+    choice_field,
     date_field,
     kind_of,
     short,
@@ -33,6 +35,7 @@ EVENT_KEYS = (
     "title",
     "summary",
     "type",
+    "status",
     "actors",
     "tags",
     "sources",
@@ -41,7 +44,7 @@ EVENT_KEYS = (
     "before",
 )
 CLAIM_KEYS = ("date", "sources", "preferred", "note")
-CITATION_KEYS = ("id", "url", "published", "note")
+CITATION_KEYS = ("id", "url", "published", "note", "credibility", "said")
 EVENT_ACTOR_KEYS = ("id", "role")
 LINKS = ("in_response_to", "after", "before")
 
@@ -106,15 +109,31 @@ def _citations(c: Collector, raw: Any, where: Where, what: str, eid: str | None)
             if "published" in item
             else None
         )
+        said = text_field(c, item, "said", at, item_what, eid=eid)
+        if said is not None and ("published" not in item or published is not None):
+            _check_said(c, said, published, at, item_what, eid)
         out.append(
             Citation(
                 id=sid,
                 url=text_field(c, item, "url", at, item_what, eid=eid),
                 published=published,
                 note=text_field(c, item, "note", at, item_what, eid=eid),
+                credibility=choice_field(c, item, "credibility", CREDIBILITY, at, item_what, eid),
+                said=said,
             )
         )
     return tuple(out)
+
+
+def _check_said(c: Collector, said: str, published: dates.EDate | None, at: Where, what: str, eid: str | None) -> None:
+    """`said` must be a phrase timeline can read against the citation's publication day."""
+    from timeline import relative
+
+    try:
+        relative.resolve(said, relative.anchor_day(published))
+    except relative.PhraseError as e:
+        code = MISSING if published is None else BAD_DATE
+        c.add(code, at, f"{what}: field 'said': {e}", eid)
 
 
 def _event_actors(
@@ -223,6 +242,7 @@ def event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
     tags = text_list(c, raw, "tags", where, what, eid)
     sources = _citations(c, raw.get("sources"), where, what, eid)
     links = {key: text_list(c, raw, key, where, what, eid) for key in LINKS}
+    status = choice_field(c, raw, "status", STATUSES, where, what, eid) or "happened"
     if when is None or eid is None or title is None:
         return None
     return Event(
@@ -241,6 +261,7 @@ def event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
         claims=claims,
         line=line,
         index=n,
+        status=status,
     )
 
 

@@ -14,13 +14,13 @@ from timeline.errors import TimelineError, UsageError
 from timeline.write import ids
 from timeline.write.importer import REFS, Row
 
-CSV_COLUMNS = ("id", "date", "title", "summary", "type", "actors", "tags", "sources", *REFS)
+CSV_COLUMNS = ("id", "date", "title", "summary", "type", "status", "actors", "tags", "sources", *REFS)
 CSV_REQUIRED = ("date", "title")
 FORMATS = ("csv", "json", "timelinejs")
 # Keys of `timeline list --format json`; the derived ones are recomputed, so not read back.
 _DERIVED = ("earliest", "latest", "precision", "uncertain", "approximate", "display")
 _EXPORT_KEYS = (
-    *("id", "date", "title", "summary", "type", "actors", "roles", "tags", "sources", "citations"),
+    *("id", "date", "title", "summary", "type", "status", "actors", "roles", "tags", "sources", "citations"),
     *(*REFS, "claims", *_DERIVED),
 )
 
@@ -147,7 +147,7 @@ def export_row(item: Any, at: Row) -> Row:
         for k in item
         if k not in _EXPORT_KEYS
     )
-    f: dict[str, Any] = {k: item.get(k) for k in ("id", "date", "title", "summary", "type", "tags", *REFS)}
+    f: dict[str, Any] = {k: item.get(k) for k in ("id", "date", "title", "summary", "type", "status", "tags", *REFS)}
     roles: dict[str, Any] = item["roles"] if isinstance(item.get("roles"), dict) else {}
     actors = item.get("actors")
     f["actors"] = (
@@ -164,7 +164,11 @@ def export_row(item: Any, at: Row) -> Row:
     return replace(at, fields=f, problems=unknown)
 
 
-def _compact(item: Any, keep: tuple[str, ...] = ("id", "url", "published", "note")) -> Any:
+# A citation's own keys; `reliability` (the source's) and `said_date` (derived) are not read back.
+_CITATION = ("id", "url", "published", "note", "credibility", "said")
+
+
+def _compact(item: Any, keep: tuple[str, ...] = _CITATION) -> Any:
     """A citation or claim without its empty keys; a citation of only an id becomes the id."""
     if not isinstance(item, dict):
         return item
