@@ -74,6 +74,16 @@ def keys(spelling: str) -> frozenset[str]:
     return frozenset(forms | {loose(f) for f in forms if f.isascii()})
 
 
+def begins(typed: str, spellings: Iterable[str]) -> bool:
+    """Does some word of one of `spellings` begin with `typed`, in any script or romanisation? (completion)"""
+    wanted = [k for k in keys(typed) if k]
+    for s in spellings:
+        for key in keys(s):
+            if any(key.startswith(w) or f" {w}" in key for w in wanted):
+                return True
+    return False
+
+
 def match(typed: str, spellings: Iterable[str]) -> tuple[str, bool] | None:
     """The first of `spellings` that `typed` names, and whether only a transliteration matched.
 

@@ -371,7 +371,13 @@ def _actor_hint(store: Store, wanted: str) -> str:
     names |= {fold(x) for a in store.actors.values() for x in a.aliases}
     names |= {fold(r.title) for a in store.actors.values() for r in a.roles}
     names |= {fold(x) for a in store.actors.values() for r in a.roles for x in r.aliases}
-    return did_you_mean(fold(wanted), sorted(names)) or "see 'timeline actors' for names and offices"
+    hint = did_you_mean(fold(wanted), sorted(names))
+    if hint is None and not wanted.isascii():
+        from timeline.names import romanisations
+
+        # A misspelt name in another script: its romanisations may be close to a known spelling.
+        hint = next(filter(None, (did_you_mean(r, sorted(names)) for r in sorted(romanisations(wanted)))), None)
+    return hint or "see 'timeline actors' for names and offices"
 
 
 def _date_test(t: terms.Term) -> Test:
