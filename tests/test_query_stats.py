@@ -69,7 +69,8 @@ def test_cli_json_has_every_count(capsys):
     code, out, _ = run(capsys, "stats", "-f", str(FIXTURE), "--format", "json", "--top", "1")
     assert code == 0
     doc = json.loads(out)
-    assert list(doc) == ["events", "months", "unplaced", "actors", "sources", "tags", "single_source", "unsourced"]
+    keys = ["events", "months", "unplaced", "actors", "sources", "tags", "single_source", "unsourced", "grades"]
+    assert list(doc) == keys
     assert doc["actors"][2] == {"id": "chen", "name": "陈静 (Chen Jing)", "events": 2}
     assert doc["sources"][0] == {"id": "wire", "name": "Wire Service", "events": 7, "alone": 3}
     assert len(doc["tags"]) == 6

@@ -187,13 +187,24 @@ def timelinejs_row(item: Any, at: Row) -> Row:
         end = _tljs_date(item.get("end_date"), "end_date", problems)
         when = f"{when}/{end}" if when and end else None
     text: dict[str, Any] = item["text"] if isinstance(item.get("text"), dict) else {}
-    f: dict[str, Any] = {"date": when, "title": _plain(text.get("headline")), "summary": _plain(text.get("text"))}
+    title, status = _status_prefix(_plain(text.get("headline")))
+    f: dict[str, Any] = {"date": when, "title": title, "summary": _plain(text.get("text")), "status": status}
     # Our own TimelineJS export writes the event's type as the slide's group.
     f["type"] = _plain(item.get("group"))
     uid = item.get("unique_id")
     if isinstance(uid, str) and ids.id_problem(uid) is None:
         f["id"] = uid
     return replace(at, fields=f, problems=tuple(at.problem("E007", p, "date") for p in problems))
+
+
+def _status_prefix(headline: str | None) -> tuple[str | None, str | None]:
+    """Our TimelineJS export writes a status before the title ("Planned: …"); read it back as the status."""
+    from timeline.model import STATUSES
+
+    word, sep, rest = (headline or "").partition(": ")
+    if sep and rest and word.lower() in STATUSES[1:] and word == word.capitalize():
+        return rest, word.lower()
+    return headline, None
 
 
 def _tljs_date(raw: Any, name: str, problems: list[str]) -> str | None:
