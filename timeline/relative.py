@@ -47,6 +47,15 @@ def resolve(phrase: str, anchor: date) -> dates.EDate:
     latest Friday on or before it, as reports use it for the past week; "next Friday" the first
     after it. Weeks run Monday to Sunday.
     """
+    try:
+        return _resolve(phrase, anchor)
+    except OverflowError:
+        raise PhraseError(
+            f'"{short(phrase)}" in a report of {anchor.isoformat()} is outside the years 0001-9999'
+        ) from None
+
+
+def _resolve(phrase: str, anchor: date) -> dates.EDate:
     p = _normal(phrase)
     if p in _DAY_NAMES:
         return _day(anchor + timedelta(days=_DAY_NAMES[p]))

@@ -147,7 +147,8 @@ def choice_field(
     if numbers and isinstance(value, str) and value.strip() in [str(x) for x in choices]:
         hint = f"got the string '{short(value)}'; write {value.strip()} without quotes"
     elif numbers or not isinstance(value, str):
-        hint = f"expected one of {words}, got " + (str(value) if isinstance(value, int) else kind_of(value))
+        number = isinstance(value, int) and not isinstance(value, bool)
+        hint = f"expected one of {words}, got " + (str(value) if number else kind_of(value))
     else:
         same = [x for x in choices if x.casefold() == value.strip().casefold()]
         close = f"did you mean '{same[0]}'?" if same else did_you_mean(value, choices, n=1)
