@@ -67,8 +67,8 @@ RULES: dict[str, Rule] = {
              "Two actors whose names or aliases are spellings of one name in different scripts or romanisations "
              "(Жапаров, Zhaparov, Japarov) are usually one person, and splitting them splits their events."),
         Rule("W009", "warning", "anchored date no longer fits its source",
-             "A date recorded from a source's own words (\"last Friday\") must be the day those words mean in the "
-             "report's publication date; if either was edited since, one of them is wrong."),
+             "A date recorded from a source's own words (\"last Friday\") must be the day those words mean in a "
+             "report of its publication date; if either was edited since, one of them is wrong."),
         Rule("N001", "note", "fact resting on one source",
              "Worth corroborating; shown for information and never fails a check, even with --strict."),
         Rule("N002", "note", "planned event whose date has passed",
