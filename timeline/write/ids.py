@@ -74,9 +74,18 @@ def id_problem(eid: str) -> str | None:
 class Names:
     """Finds the id behind an id, name or alias as typed, ignoring case and accents."""
 
-    def __init__(self, kind: str, ids: Iterable[str], names: Mapping[str, Iterable[str]], *, hint: str) -> None:
+    def __init__(
+        self,
+        kind: str,
+        ids: Iterable[str],
+        names: Mapping[str, Iterable[str]],
+        *,
+        hint: str,
+        transliterate: bool = False,
+    ) -> None:
         self.kind = kind
         self.hint = hint
+        self.transliterate = transliterate  # also find a name written in another script or romanisation (people)
         self._ids = set(ids)
         self._by_fold: dict[str, set[str]] = {}
         self._label: dict[str, str] = {}  # id -> "id (first name)", for suggestions
@@ -99,7 +108,7 @@ class Names:
         """The one id `typed` stands for; raises Unknown naming the closest matches."""
         if typed in self._ids:
             return typed
-        hits = self._by_fold.get(fold(typed), set()) or self._spelt(typed)
+        hits = self._by_fold.get(fold(typed), set()) or (self._spelt(typed) if self.transliterate else set())
         if len(hits) == 1:
             return next(iter(hits))
         if hits:
@@ -121,7 +130,7 @@ class Names:
     def closest(self, typed: str) -> str:
         """'closest: a (Name), b', else the hint for adding one."""
         close = close_matches(fold(typed), self._by_fold, n=5)
-        if not close and not typed.isascii():
+        if not close and self.transliterate and not typed.isascii():
             from timeline import names
 
             # A misspelt name in another script: compare its romanisations with the known spellings.

@@ -62,6 +62,7 @@ class Finders:
             store.actors,
             {a.id: (a.name, *a.aliases) for a in store.actors.values()},
             hint="register it with 'timeline actors add'",
+            transliterate=True,
         )
         self.sources = ids.Names(
             "source", store.sources, {s.id: (s.name,) for s in store.sources.values()},
