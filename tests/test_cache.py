@@ -65,6 +65,9 @@ FILTERS = [
     query.Filter(query=("source:tass", "date:2024-02")),
     query.Filter(query=("after:reply-handed-over",), strict=True),
     query.Filter(query=("id:law-signed",)),
+    query.Filter(statuses=("reported",)),
+    query.Filter(query=("sources>=2", "grade>=C")),
+    query.Filter(actors=("Жапаров",)),
 ]
 
 

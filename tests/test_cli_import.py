@@ -252,3 +252,59 @@ def test_one_bad_row_in_3700_imports_nothing(tmp_path, capsys):
     assert err.splitlines()[0].startswith("coded.csv:1900: field 'date': \"2024-02-30\"")
     assert "1 of 3700 rows has problems" in err
     assert (tmp_path / "events.toml").read_bytes() == before
+
+
+def test_status_grades_and_anchored_dates_round_trip_through_json(commented, capsys):
+    """status, credibility and said survive export -> import -> export; derived keys are not read back."""
+    rows = [
+        {
+            "id": "threat",
+            "date": "2024-02-09",
+            "title": "Expulsion threatened",
+            "status": "threatened",
+            "citations": [
+                {"id": "tass", "published": "2024-02-12", "said": "last Friday", "credibility": 5,
+                 "reliability": "A", "said_date": "1999"},
+            ],
+        }
+    ]  # fmt: skip
+    (commented.parent / "x.json").write_text(json.dumps(rows), encoding="utf-8")
+    code, _, err = run(capsys, "import", "x.json")
+    assert code == 0, err
+    code, out, _ = run(capsys, "list", "id:threat", "--format", "json")
+    (e,) = json.loads(out)
+    assert e["status"] == "threatened"
+    assert e["citations"][0] | {"reliability": None} == {
+        "id": "tass", "url": None, "published": "2024-02-12", "note": None, "credibility": 5,
+        "reliability": None, "said": "last Friday", "said_date": "2024-02-09",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("status", "threatend", "field 'status': 'threatend' is not a status; did you mean 'threatened'?"),
+        ("credibility", 9, "credibility: expected a number 1-6, got 9"),
+        ("said", "last Friday", "said: needs the day the source was published"),
+    ],
+)
+def test_bad_status_and_grades_are_row_problems(commented, capsys, field, value, message):
+    """An unknown status, a credibility outside 1-6, or words with no anchor name the row and field."""
+    row: dict = {"id": "n", "date": "2024-02-09", "title": "T"}
+    if field == "status":
+        row["status"] = value
+    else:
+        row["citations"] = [{"id": "tass", field: value}]
+    (commented.parent / "x.json").write_text(json.dumps([row]), encoding="utf-8")
+    code, _, err = run(capsys, "import", "x.json")
+    assert code == 1
+    assert "x.json:1: " in err and message in err
+
+
+def test_csv_status_column(commented, capsys):
+    """A CSV may carry a status column."""
+    (commented.parent / "x.csv").write_text("date,title,status\n2024-03-01,Talks announced,announced\n")
+    code, out, err = run(capsys, "import", "x.csv")
+    assert code == 0, err
+    code, out, _ = run(capsys, "list", "status:announced", "--format", "json")
+    assert [e["title"] for e in json.loads(out)] == ["Talks announced"]

@@ -230,3 +230,32 @@ def test_hostile_ics_parses_and_keeps_text_literal(capsys, tmp_path):
     for ev in events:
         if "URL" in ev:
             assert re.match(r"https?://", str(ev["URL"]))
+
+
+# What each format must show for the fixture's planned exhibition, so it never reads as held.
+STATUS_SHOWN = {
+    "rich": "PLANNED: Photo exhibition",
+    "plain": "Planned: Photo exhibition",
+    "markdown": "#### Planned: Photo exhibition",
+    "html": "<h4>Planned: Photo exhibition",
+    "ics": "SUMMARY:Planned: Photo exhibition",
+    "timelinejs": '"headline": "Planned: Photo exhibition',
+    "json": '"status": "planned"',
+    "csv": ",culture,planned,",
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_every_format_shows_a_status_that_is_not_happened(fmt, capsys, tmp_path):
+    """A planned event is marked as planned in every format: words, a marker, a prefix or a field."""
+    assert set(STATUS_SHOWN) == set(RENDERERS)
+    got = render_file(capsys, tmp_path, FIXTURE, fmt, "id:exhibition").decode("utf-8")
+    assert STATUS_SHOWN[fmt] in got
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "html", "ics"])
+def test_grades_and_anchored_words_are_shown_with_the_sources(fmt, capsys, tmp_path):
+    """A citation's grade and its words for the date, with the day they mean, appear where sources are listed."""
+    got = render_file(capsys, tmp_path, FIXTURE, fmt, "id:acceptance").decode("utf-8")
+    flat = " ".join(got.replace("\r\n ", "").replace("\\", "").split())
+    assert 'published 5 Feb 2024, says "on Saturday" (Sat 3 Feb 2024), graded B2' in flat.replace("&quot;", '"')

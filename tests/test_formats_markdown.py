@@ -63,7 +63,7 @@ def test_sources_are_numbered_links(capsys):
     code, out, _ = run(capsys, "list", "-f", FIXTURE, "--format", "markdown", "--tag", "correspondence")
     assert code == 0
     assert "1. [Mayor's Office, Özgön](https://ozgon.example/press/2024/01/15), published 15 Jan 2024" in out
-    assert "2. [Wire Service](https://wire.example/) — quotes the invitation" in out
+    assert "2. [Wire Service](https://wire.example/), graded B? — quotes the invitation" in out
     lists = [tok for tok in parse(out) if tok.type == "ordered_list_open"]
     assert len(lists) == 3
 

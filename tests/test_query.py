@@ -239,3 +239,123 @@ def test_bundled_store_kulubaev_any_spelling(bundled, capsys):
     results = [listed(capsys, "--actor", name) for name in spellings]
     assert results[0] and "reply-handed-over" in results[0]
     assert all(r == results[0] for r in results)
+
+
+# ---- claim status, grades and corroboration ------------------------------------------------
+
+CLAIMS = """\
+[sources.wire]
+name = "Wire"
+reliability = "B"
+[sources.paper]
+name = "Paper"
+[sources.relay]
+name = "Relay"
+
+[[events]]
+id = "threat"
+date = "2024-02-01"
+title = "Minister threatens to expel the envoy"
+status = "threatened"
+sources = [{ id = "wire", credibility = 2 }, "paper"]
+
+[[events]]
+id = "expulsion"
+date = "2024-02-05"
+title = "Envoy expelled"
+sources = [{ id = "paper", credibility = 1 }]
+
+[[events]]
+id = "relayed"
+date = "2024-02-06"
+title = "One report, carried twice"
+sources = [{ id = "paper", url = "https://paper.example/1" }, { id = "relay", url = "https://paper.example/1" }]
+"""
+
+
+@pytest.fixture
+def claims(tmp_path):
+    path = tmp_path / "claims.toml"
+    path.write_text(CLAIMS, encoding="utf-8")
+    return store.load(path)
+
+
+def ids(matches) -> list[str]:
+    return [m.event.id for m in matches]
+
+
+def test_status_filter_and_term(claims):
+    """--status and status: keep events of that status; happened is the default status."""
+    assert ids(query.match(claims, query.make_filter(status="threatened"))) == ["threat"]
+    assert ids(query.match(claims, query.make_filter(["status:happened"]))) == ["expulsion", "relayed"]
+    assert ids(query.match(claims, query.make_filter(["not:status:happened"]))) == ["threat"]
+
+
+def test_unknown_status_is_a_usage_error_with_the_closest(claims):
+    """A misspelt status names the closest one, from the flag and from the term."""
+    with pytest.raises(UsageError, match="^--status: 'threatend' is not a status; did you mean 'threatened'"):
+        query.make_filter(status="threatend")
+    with pytest.raises(UsageError, match="^status:denid: 'denid' is not a status; did you mean 'denied'"):
+        query.match(claims, query.make_filter(["status:denid"]))
+
+
+@pytest.mark.parametrize(
+    ("wanted", "expected"),
+    [
+        ("B2", ["threat"]),
+        ("B1", []),
+        ("B", ["threat"]),
+        ("1", ["expulsion"]),
+        ("2", ["threat", "expulsion"]),
+        ("F6", ["threat"]),
+    ],
+)
+def test_min_grade_keeps_events_with_a_citation_that_good(claims, wanted, expected):
+    """--min-grade compares each half it names; an ungraded half never passes."""
+    assert ids(query.match(claims, query.make_filter(min_grade=wanted))) == expected
+    assert ids(query.match(claims, query.make_filter([f"grade>={wanted}"]))) == expected
+
+
+def test_min_grade_explains_which_citation_passed(claims):
+    """The reason names the source and its grade."""
+    (m,) = query.match(claims, query.make_filter(min_grade="B2"))
+    assert m.reasons == ("wire graded B2",)
+
+
+def test_min_sources_counts_one_page_once(claims):
+    """Two citations with one address are one report; --min-sources and sources>= agree."""
+    assert [len(e.independent) for e in claims.events] == [2, 1, 1]
+    assert ids(query.match(claims, query.make_filter(min_sources=2))) == ["threat"]
+    assert ids(query.match(claims, query.make_filter(["sources>=2"]))) == ["threat"]
+    assert ids(query.match(claims, query.make_filter(["not:sources>=2"]))) == ["expulsion", "relayed"]
+    assert ids(query.match(claims, query.make_filter(min_sources=0))) == ["threat", "expulsion", "relayed"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sources>=two"], "'two' is not a number of sources"),
+        (["grade>=Z9"], "'Z9' is not a grade"),
+        (["sources>="], "'sources>=' needs a value"),
+    ],
+)
+def test_bad_at_least_terms_are_usage_errors(claims, args, message):
+    """A bad value after >= names the term."""
+    with pytest.raises(UsageError, match=message):
+        query.match(claims, query.make_filter(args))
+
+
+def test_filters_are_described(claims):
+    """The report head says the new filters in words."""
+    f = query.make_filter(status=["planned", "announced"], min_grade="b2", min_sources=2)
+    assert query.describe(f) == "status planned or announced; grade B2 or better; at least 2 independent sources"
+
+
+def test_list_flags_reach_the_filter(bundled, capsys):
+    """`list --status reported` and `--min-sources 5` on the bundled store."""
+    code, out, _ = run(capsys, "list", "--status", "reported", "--format", "json")
+    assert code == 0 and [e["id"] for e in json.loads(out)] == ["japarov-statement"]
+    code, out, _ = run(capsys, "list", "--min-sources", "5", "--format", "json")
+    assert [e["id"] for e in json.loads(out)] == ["reply-handed-over", "law-signed"]
+    code, _, err = run(capsys, "list", "--min-grade", "B22")
+    assert code == 2 and err.startswith("timeline: error: --min-grade: 'B22' is not a grade")

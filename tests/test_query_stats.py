@@ -69,7 +69,8 @@ def test_cli_json_has_every_count(capsys):
     code, out, _ = run(capsys, "stats", "-f", str(FIXTURE), "--format", "json", "--top", "1")
     assert code == 0
     doc = json.loads(out)
-    assert list(doc) == ["events", "months", "unplaced", "actors", "sources", "tags", "single_source", "unsourced"]
+    keys = ["events", "months", "unplaced", "actors", "sources", "tags", "single_source", "unsourced", "grades"]
+    assert list(doc) == keys
     assert doc["actors"][2] == {"id": "chen", "name": "陈静 (Chen Jing)", "events": 2}
     assert doc["sources"][0] == {"id": "wire", "name": "Wire Service", "events": 7, "alone": 3}
     assert len(doc["tags"]) == 6
@@ -96,3 +97,16 @@ def test_hostile_names_are_cleaned(capsys):
     assert code == 0 and "\x1b" not in out and "\x07" not in out
     code, out, _ = run(capsys, "stats", "-f", str(hostile), "--format", "json")
     assert code == 0 and "\x1b" not in out and "\\u001b" in out
+
+
+def test_stats_count_events_by_best_grade(capsys):
+    """`stats` lists events by their best citation grade, best first, ungraded last; JSON has the same."""
+    code, out, _ = run(capsys, "stats", "-f", str(FIXTURE), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["grades"] == [
+        {"grade": "B2", "events": 1},
+        {"grade": "B?", "events": 6},
+        {"grade": "ungraded", "events": 5},
+    ]
+    code, out, _ = run(capsys, "stats", "-f", str(FIXTURE))
+    assert "Events by best grade\n  B2" in out

@@ -24,7 +24,17 @@ when = st.one_of(
 actor = st.one_of(ident, st.fixed_dictionaries({"id": ident}, optional={"role": text, "extra": text}), st.integers())
 citation = st.one_of(
     ident,
-    st.fixed_dictionaries({"id": ident}, optional={"url": text, "note": text, "published": when, "page": text}),
+    st.fixed_dictionaries(
+        {"id": ident},
+        optional={
+            "url": text,
+            "note": text,
+            "published": when,
+            "page": text,
+            "credibility": st.one_of(st.integers(0, 7), text, st.booleans()),
+            "said": text,
+        },
+    ),
     st.booleans(),
 )
 strings = st.one_of(st.lists(st.one_of(text, ident), max_size=3), text, st.lists(st.integers(), max_size=2))
@@ -36,6 +46,7 @@ table = st.fixed_dictionaries(
         "date": when,
         "summary": st.one_of(text, st.integers()),
         "type": st.one_of(text, st.booleans()),
+        "status": st.one_of(st.sampled_from(["happened", "planned", "Planned", "rumour"]), st.integers()),
         "actors": st.one_of(st.lists(actor, max_size=3), text),
         "tags": strings,
         "sources": st.one_of(st.lists(citation, max_size=3), text),

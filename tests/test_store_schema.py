@@ -47,8 +47,8 @@ CASES = [
     (
         "unknown-key-no-close-match",
         EVENT + "zzz = 1  # <-\n",
-        "event 'e1': field 'zzz': unknown key; expected one of: id, date, dates, title, summary, type, actors, "
-        "tags, sources, in_response_to, after, before",
+        "event 'e1': field 'zzz': unknown key; expected one of: id, date, dates, title, summary, type, status, "
+        "actors, tags, sources, in_response_to, after, before",
     ),
     (
         "missing-id",
@@ -264,6 +264,57 @@ CASES = [
         "source-name-not-a-string",
         '\n[sources.ria]\nname = ["RIA"]  # <-\n',
         "source 'ria': field 'name': expected a string, got a list",
+    ),
+    (
+        "status-did-you-mean",
+        EVENT + 'status = "threatend"  # <-\n',
+        "event 'e1': field 'status': 'threatend' is not one of happened, reported, announced, planned, threatened, "
+        "denied, hypothetical; did you mean 'threatened'?",
+    ),
+    (
+        "status-not-text",
+        EVENT + "status = true  # <-\n",
+        "event 'e1': field 'status': expected one of happened, reported, announced, planned, threatened, denied, "
+        "hypothetical, got a boolean",
+    ),
+    (
+        "reliability-lower-case",
+        '\n[sources.ria]\nname = "RIA"\nreliability = "b"  # <-\n',
+        "source 'ria': field 'reliability': 'b' is not one of A, B, C, D, E, F; did you mean 'B'?",
+    ),
+    (
+        "credibility-out-of-range",
+        EVENT + 'sources = [\n  { id = "tass", credibility = 7 },  # <-\n]\n',
+        "event 'e1': field 'sources': source 'tass': field 'credibility': expected one of 1, 2, 3, 4, 5, 6, got 7",
+    ),
+    (
+        "credibility-quoted",
+        EVENT + 'sources = [{ id = "tass", credibility = "2" }]  # <-\n',
+        "event 'e1': field 'sources': source 'tass': field 'credibility': got the string '2'; write 2 without quotes",
+    ),
+    (
+        "credibility-key-typo",
+        EVENT + 'sources = [{ id = "tass", credibilty = 2 }]  # <-\n',
+        "event 'e1': field 'sources': source 'tass': field 'credibilty': unknown key; did you mean 'credibility'?",
+    ),
+    (
+        "said-without-published",
+        EVENT + 'sources = [{ id = "tass", said = "last Friday" }]  # <-\n',
+        "event 'e1': field 'sources': source 'tass': field 'said': needs the day the source was published: "
+        'add published = "2024-02-12"',
+    ),
+    (
+        "said-not-understood",
+        EVENT + 'sources = [{ id = "tass", published = "2024-02-12", said = "lately" }]  # <-\n',
+        "event 'e1': field 'sources': source 'tass': field 'said': \"lately\" is not a date relative to the report "
+        "that timeline can read; use one of: today, yesterday, the day before yesterday, tomorrow, N days/weeks ago, "
+        "last Friday, (on) Friday, next Friday, last/this/next week, month or year",
+    ),
+    (
+        "said-against-a-month",
+        EVENT + 'sources = [{ id = "tass", published = "2024-02", said = "last Friday" }]  # <-\n',
+        "event 'e1': field 'sources': source 'tass': field 'said': needs a publication day, not Feb 2024, "
+        "to be read against",
     ),
 ]
 

@@ -612,3 +612,72 @@ def test_json_of_new_event_round_trips(tmp_path, capsys):
     code, out, _ = run(capsys, "list", "--format", "json")
     (e,) = json.loads(out)
     assert (e["date"], e["uncertain"], e["citations"][0]["url"]) == ("2024-02?", True, "https://e.org/1")
+
+
+# ---- status, grades and dates in the source's own words -----------------------------------
+
+
+def test_add_reads_last_friday_against_the_publication_day(bundled, capsys):
+    """`add --date "last Friday" --source ID --published DATE` writes the day and keeps the words with their anchor."""
+    code, out, err = run(
+        capsys, "add", "--date", "last Friday", "--source", "ria-novosti", "--published", "12 Feb 2024",
+        "--title", "Reply handed over", "--id", "handover",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "list", "id:handover", "--format", "json")
+    (e,) = json.loads(out)
+    assert e["date"] == "2024-02-09"
+    assert e["citations"][0]["published"] == "2024-02-12"
+    assert (e["citations"][0]["said"], e["citations"][0]["said_date"]) == ("last Friday", "2024-02-09")
+    code, out, _ = run(capsys, "show", "handover")
+    assert 'anchored: Fri 9 Feb 2024, "last Friday" in RIA Novosti of 12 Feb 2024' in out
+
+
+def test_add_refuses_words_without_an_anchor(bundled, capsys):
+    """A relative date with no --published is refused, never read against today."""
+    before = bundled.read_bytes()
+    code, _, err = run(capsys, "add", "--date", "last Friday", "--source", "tass", "--title", "x")
+    assert code == 2
+    assert 'timeline: error: --date: "last Friday" is relative to a report' in err
+    assert "--source ID --published DATE" in err
+    assert bundled.read_bytes() == before
+
+
+def test_add_status_credibility_and_published_line_up_with_sources(bundled, capsys):
+    """The n-th --published and --credibility go with the n-th --source; --status is written when not 'happened'."""
+    code, out, err = run(
+        capsys, "add", "--date", "2024-03-01", "--title", "Expulsion threatened", "--status", "threatened",
+        "--source", "tass", "--credibility", "5", "--published", "2024-03-02",
+        "--source", "24kg", "--credibility", "2", "-n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert 'status = "threatened"' in out
+    assert '{ id = "tass", published = "2024-03-02", credibility = 5 }' in out
+    assert '{ id = "24kg", credibility = 2 }' in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--status", "threatend"), "--status: 'threatend' is not a status; did you mean 'threatened'?"),
+        (("--published", "2024-02-12"), "--published: each --published goes with a --source"),
+        (
+            ("--source", "tass", "--published", "2024-02", "--date", "on Monday"),
+            "needs a publication day, not Feb 2024",
+        ),
+    ],
+)
+def test_add_status_and_anchor_errors(bundled, capsys, args, message):
+    """Bad values are usage errors naming the flag; nothing is written."""
+    base = ("add", "--title", "x") + (() if "--date" in args else ("--date", "2024-03-01"))
+    code, _, err = run(capsys, *base, *args)
+    assert code == 2
+    assert message in err
+
+
+def test_sources_add_reliability(bundled, capsys):
+    """`sources add --reliability b` writes the upper-case letter; a bad one is refused."""
+    code, out, _ = run(capsys, "sources", "add", "Kabar", "--reliability", "b", "-n")
+    assert code == 0 and 'reliability = "B"' in out
+    code, _, err = run(capsys, "sources", "add", "Kabar", "--reliability", "G")
+    assert code == 2 and "--reliability: 'G' is not a grade; give one letter, A to F" in err

@@ -9,6 +9,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from timeline.dates import EDate
 
+# What kind of claim an event is (PLOVER's mode, CaseMap's fact status); "happened" is the default.
+STATUSES = ("happened", "reported", "announced", "planned", "threatened", "denied", "hypothetical")
+# The Admiralty scale: source reliability A (completely reliable) to E (unreliable), F cannot be
+# judged; information credibility 1 (confirmed by other sources) to 5 (improbable), 6 cannot be judged.
+RELIABILITY = ("A", "B", "C", "D", "E", "F")
+CREDIBILITY = (1, 2, 3, 4, 5, 6)
+
 
 @dataclass(frozen=True, slots=True)
 class Role:
@@ -38,16 +45,22 @@ class Source:
     kind: str | None = None
     url: str | None = None
     line: int = 0
+    reliability: str | None = None  # A-F on the Admiralty scale
 
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """A source as an event cites it, optionally with the article's own address."""
+    """A source as an event cites it, optionally with the article's own address.
+
+    `said` is the source's own words for the date ("last Friday"), read against `published`.
+    """
 
     id: str
     url: str | None = None
     published: EDate | None = None
     note: str | None = None
+    credibility: int | None = None  # 1-6 on the Admiralty scale
+    said: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +92,7 @@ class Event:
     claims: tuple[DateClaim, ...] = ()
     line: int = 0
     index: int = 0
+    status: str = "happened"  # one of STATUSES
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -88,6 +102,35 @@ class Event:
     def cited(self) -> tuple[str, ...]:
         """Every source the event rests on, once each: its citations, then its date claims'."""
         return tuple(dict.fromkeys([*(c.id for c in self.sources), *(s for cl in self.claims for s in cl.sources)]))
+
+    @property
+    def independent(self) -> tuple[tuple[str, ...], ...]:
+        """The sources the event rests on, grouped so that one report counts once.
+
+        Citations that give the same address are one publication (an outlet's report and the
+        outlet it relays, as this store records a republished report), so they form one group.
+        """
+        group_of: dict[str, int] = {}
+        by_url: dict[str, int] = {}
+        groups: list[list[str]] = []
+        for c in self.sources:
+            if c.id in group_of:
+                if c.url:
+                    by_url.setdefault(c.url, group_of[c.id])
+                continue
+            n = by_url.get(c.url) if c.url else None
+            if n is None:
+                n = len(groups)
+                groups.append([])
+                if c.url:
+                    by_url[c.url] = n
+            group_of[c.id] = n
+            groups[n].append(c.id)
+        for sid in self.cited:
+            if sid not in group_of:
+                group_of[sid] = len(groups)
+                groups.append([sid])
+        return tuple(tuple(g) for g in groups)
 
     @property
     def disputed(self) -> bool:

@@ -169,8 +169,16 @@ def complete_ids(incomplete: str) -> list[str]:
 
 
 def complete_actors(incomplete: str) -> list[str]:
+    """Actor ids starting with what was typed; else those whose name it begins in any script (Жап → japarov)."""
     s = _completion_store()
-    return [a for a in (s.actors if s else ()) if a.startswith(incomplete)]
+    if s is None:
+        return []
+    found = [a for a in s.actors if a.startswith(incomplete)]
+    if found or not incomplete:
+        return found
+    from timeline import names
+
+    return [a.id for a in s.actors.values() if names.begins(incomplete, (a.name, *a.aliases))]
 
 
 def complete_tags(incomplete: str) -> list[str]:

@@ -30,8 +30,8 @@ def list_(
         Optional[list[str]],
         typer.Argument(
             metavar="QUERY",
-            help="Query terms: actor:, tag:, source:, type:, id:, since:, until:, date:, after:ID, before:ID, "
-            'between:ID1,ID2, words or "phrases", not:TERM, TERM or TERM.',
+            help="Query terms: actor:, tag:, source:, type:, id:, status:, since:, until:, date:, after:ID, "
+            'before:ID, between:ID1,ID2, sources>=N, grade>=B2, words or "phrases", not:TERM, TERM or TERM.',
             show_default=False,
         ),
     ] = None,
@@ -57,6 +57,30 @@ def list_(
     ] = None,
     text: Annotated[
         Optional[list[str]], typer.Option("--text", help="Words in the title or summary, any case.")
+    ] = None,
+    status: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--status",
+            help="What kind of claim: happened, reported, announced, planned, threatened, denied, "
+            "hypothetical (repeat to widen).",
+        ),
+    ] = None,
+    min_grade: Annotated[
+        Optional[str],
+        typer.Option(
+            "--min-grade",
+            help="Keep events with a source graded at least this on the Admiralty scale: B2 (reliability A-B and "
+            "credibility 1-2), B (reliability only) or 2 (credibility only).",
+        ),
+    ] = None,
+    min_sources: Annotated[
+        Optional[int],
+        typer.Option(
+            "--min-sources",
+            min=0,
+            help="Keep events resting on at least N independent sources (citations of one page count once).",
+        ),
     ] = None,
     since: Annotated[
         Optional[str], typer.Option(help="Keep events that may fall on or after this date: 2024-02, '9 Feb 2024'.")
@@ -103,13 +127,26 @@ def list_(
       timeline list between:blinken-letter,law-signed
 
       timeline list --since 2024-02 --until 2024-02 --format json
+
+      timeline list --status threatened --min-sources 2
     """
     from timeline import query
     from timeline.formats import Context, get
 
     fmt = choose_format(fmt, output)
     f = query.make_filter(
-        terms or (), actor=actor, tag=tag, source=source, type=type_, text=text, since=since, until=until, strict=strict
+        terms or (),
+        actor=actor,
+        tag=tag,
+        source=source,
+        type=type_,
+        text=text,
+        since=since,
+        until=until,
+        strict=strict,
+        status=status,
+        min_grade=min_grade,
+        min_sources=min_sources,
     )
     s = load_store(file)
     warned = _first_warning(s)

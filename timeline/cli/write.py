@@ -63,7 +63,12 @@ def init(
 def add(
     when: Annotated[
         Optional[str],
-        typer.Option("--date", "-d", help="2024-02-09, 2024-02, 2024, '9 Feb 2024', today; 2024-02? if unsure."),
+        typer.Option(
+            "--date",
+            "-d",
+            help="2024-02-09, 2024-02, 2024, '9 Feb 2024', today; 2024-02? if unsure; or the source's own words "
+            "('last Friday', '3 days ago') with --published.",
+        ),
     ] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="One line saying what happened.")] = None,
     summary: Annotated[Optional[str], typer.Option("--summary", help="A few sentences.")] = None,
@@ -76,6 +81,32 @@ def add(
     url: Annotated[
         Optional[list[str]],
         typer.Option("--url", help="The article's address; the n-th --url goes with the n-th --source."),
+    ] = None,
+    published: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--published",
+            help="When the article was published; the n-th --published goes with the n-th --source. "
+            "A relative --date is read against the first.",
+        ),
+    ] = None,
+    credibility: Annotated[
+        Optional[list[int]],
+        typer.Option(
+            "--credibility",
+            min=1,
+            max=6,
+            help="Admiralty credibility of what the source says, 1 (confirmed) to 6 (cannot be judged); "
+            "the n-th goes with the n-th --source.",
+        ),
+    ] = None,
+    status: Annotated[
+        Optional[str],
+        typer.Option(
+            "--status",
+            help="What kind of claim, if it is not a fact that happened: reported, announced, planned, "
+            "threatened, denied, hypothetical.",
+        ),
     ] = None,
     in_response_to: Annotated[
         Optional[list[str]], typer.Option("--in-response-to", help="Id of the event this answers (repeat).")
@@ -98,17 +129,23 @@ def add(
     On a terminal, asks for what is missing; otherwise --date and --title are required.
     Actors, sources and referenced events must already be in the store.
 
-    Example:
+    A date the source gives in its own words ("last Friday") is read against the article's
+    publication day, never against today: give --source and --published, and the citation keeps
+    the words beside the date they mean.
+
+    Examples:
 
       timeline add --date "9 Feb 2024" --title "Reply handed over" --actor kulubaev --source 24kg --url https://24.kg/english/286437
+
+      timeline add --date "last Friday" --source ria-novosti --published 2024-02-12 --title "Reply handed over"
     """
     from timeline import write
     from timeline.write import importer
 
-    source, url = source or [], url or []
-    if len(url) > len(source):
-        raise UsageError("--url: each --url goes with a --source (the n-th with the n-th); give the --source too")
-    urls = url + [""] * (len(source) - len(url))
+    source = source or []
+    citations = _citations(source, url or [], published or [], credibility or [])
+    if when is not None:
+        when = _anchored(when, citations)
     fields: dict[str, Any] = {
         "id": event_id,
         "date": when,
@@ -117,7 +154,8 @@ def add(
         "type": type_,
         "actors": actor or [],
         "tags": tag or [],
-        "sources": [{"id": s, "url": u} if u else s for s, u in zip(source, urls, strict=True)],
+        "sources": citations,
+        "status": status,
         "in_response_to": in_response_to or [],
         "after": after or [],
         "before": before or [],
@@ -144,6 +182,49 @@ def add(
     eid = done.ids[0]
     sys.stdout.write(eid + "\n")
     sys.stderr.write(f"Added {eid} to {path}:{done.line}.\n")
+
+
+def _citations(source: list[str], url: list[str], published: list[str], credibility: list[int]) -> list[Any]:
+    """The --source values with the --url, --published and --credibility that go with each (n-th with n-th)."""
+    for flag, values in (("--url", url), ("--published", published), ("--credibility", credibility)):
+        if len(values) > len(source):
+            raise UsageError(
+                f"{flag}: each {flag} goes with a --source (the n-th with the n-th); give the --source too"
+            )
+    out: list[Any] = []
+    for n, sid in enumerate(source):
+        item: dict[str, Any] = {"id": sid}
+        if n < len(url) and url[n]:
+            item["url"] = url[n]
+        if n < len(published) and published[n]:
+            item["published"] = typed_date(published[n], "--published").text
+        if n < len(credibility):
+            item["credibility"] = credibility[n]
+        out.append(item if len(item) > 1 else sid)
+    return out
+
+
+def _anchored(when: str, citations: list[Any]) -> str:
+    """`when` as a store date: the source's own words ("last Friday") are read against the first
+    --published, and that citation keeps them as `said`; any other date is returned as typed."""
+    from timeline import dates, relative
+
+    if not relative.understood(when):
+        return when
+    anchor = next((c for c in citations if isinstance(c, dict) and "published" in c), None)
+    if anchor is None:
+        if when.strip().lower() in ("today", "yesterday"):
+            return when  # your own today, as before
+        raise UsageError(
+            f'--date: "{when}" is relative to a report; say which and when it was published: '
+            "--source ID --published DATE (timeline never reads it against today)"
+        )
+    try:
+        resolved = relative.resolve(when, relative.anchor_day(dates.parse(anchor["published"])))
+    except relative.PhraseError as e:
+        raise UsageError(f"--date: {e}") from None
+    anchor["said"] = when.strip()
+    return resolved.text
 
 
 def actors_add(
@@ -205,6 +286,13 @@ def sources_add(
     ] = None,
     kind: Annotated[Optional[str], typer.Option(help="e.g. 'news agency', ministry, NGO.")] = None,
     url: Annotated[Optional[str], typer.Option(help="The outlet's home page.")] = None,
+    reliability: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Admiralty reliability: A completely reliable, B usually, C fairly, D not usually, E unreliable, "
+            "F cannot be judged."
+        ),
+    ] = None,
     dry_run: DryRunOpt = False,
     file: FileOpt = None,
 ) -> None:
@@ -221,6 +309,12 @@ def sources_add(
         fields["kind"] = _text("--kind", kind)
     if url:
         fields["url"] = _text("--url", url)
+    if reliability:
+        from timeline.model import RELIABILITY
+
+        if reliability.strip().upper() not in RELIABILITY:
+            raise UsageError(f"--reliability: '{reliability}' is not a grade; give one letter, A to F")
+        fields["reliability"] = reliability.strip().upper()
     _add_table("sources", source_id or ids.slug(name) or "source", source_id is not None, fields, dry_run, file)
 
 
@@ -278,7 +372,7 @@ def _fail_on(problems: list[str], *, status: int) -> None:
 # The importer names fields as the store does; `add` names the flag that was given.
 _FLAGS = {"id": "--id", "date": "--date", "title": "--title", "summary": "--summary", "type": "--type",
           "actors": "--actor", "tags": "--tag", "sources": "--source", "in_response_to": "--in-response-to",
-          "after": "--after", "before": "--before"}  # fmt: skip
+          "after": "--after", "before": "--before", "status": "--status"}  # fmt: skip
 
 
 def _as_flag(problem: Problem) -> str:

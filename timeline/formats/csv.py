@@ -1,7 +1,8 @@
 """CSV (RFC 4180): one row per event, lists joined by ';', formula-looking cells neutralised.
 
 `actors`, `sources`, `tags` and the relation columns hold ids, as `timeline import` reads
-them; `actor_names`, `source_names`, `urls` and the date columns are there for readers.
+them; `actor_names`, `source_names`, `urls`, `grades` (lined up with `sources`) and the date columns
+are there for readers.
 
 Spreadsheets run a cell that starts with '=', '+', '-' or '@' (and some also after a tab or
 carriage return) as a formula. Following OWASP's advice on CSV injection, such a cell gets a
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from timeline.formats import Context
-from timeline.formats.text import actor_name, citation_url, date_line, source_name
+from timeline.formats.text import actor_name, citation_url, date_line, grade_label, source_name
 from timeline.model import Event, Store
 from timeline.text import clean
 
@@ -34,12 +35,14 @@ COLUMNS = (
     "title",
     "summary",
     "type",
+    "status",
     "actors",
     "actor_names",
     "tags",
     "sources",
     "source_names",
     "urls",
+    "grades",
     "in_response_to",
     "after",
     "before",
@@ -74,12 +77,14 @@ def row(e: Event, store: Store) -> list[str]:
         e.title,
         e.summary,
         e.type or "",
+        e.status,
         ";".join(e.actors),
         ";".join(actor_name(store, a) for a in e.actors),
         ";".join(e.tags),
         ";".join(e.source_ids),
         ";".join(source_name(store, c.id) for c in e.sources),
         ";".join(urls),
+        ";".join(grade_label(c, store) for c in e.sources),
         ";".join(e.in_response_to),
         ";".join(e.after),
         ";".join(e.before),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from timeline import dates
-from timeline.formats.text import actor_name, citation_url, date_line, source_name
+from timeline.formats.text import actor_name, anchored, citation_url, date_line, grade_label, headline, source_name
 from timeline.model import Event, Store
 from timeline.query.order import responses
 from timeline.text import clean
@@ -28,7 +28,10 @@ def roles_on(store: Store, aid: str, e: Event) -> list[str]:
 def render_event(e: Event, store: Store, *, width: int = 80) -> str:
     """The plain-text page for one event."""
     width = max(width, 30)
-    out: list[str] = [clean(e.title), f"id: {e.id}", f"date: {date_line(e, store)}"]
+    out: list[str] = [headline(e), f"id: {e.id}", f"date: {date_line(e, store)}"]
+    if e.status != "happened":
+        out.append(f"status: {e.status}")
+    out += [f"anchored: {text}" for text in map(lambda c: anchored(c, store), e.sources) if text]
     if e.claims:
         out.append("date claims:")
         for cl in e.claims:
@@ -62,6 +65,11 @@ def render_event(e: Event, store: Store, *, width: int = 80) -> str:
                 line += f" <{clean(url)}>"
             if c.published:
                 line += f", published {dates.display(c.published)}"
+            if c.said:
+                line += f', says "{clean(c.said)}"'
+            grade = grade_label(c, store)
+            if grade:
+                line += f", graded {grade}"
             if c.note:
                 line += f" — {clean(c.note)}"
             out += _wrap(line, width, "  ", "     ")
@@ -74,7 +82,7 @@ def render_event(e: Event, store: Store, *, width: int = 80) -> str:
                 other = store.by_id.get(ref)
                 text = f"- {clean(ref)}"
                 if other:
-                    text += f": {dates.display(other.date)}, {clean(other.title)}"
+                    text += f": {dates.display(other.date)}, {headline(other)}"
                 out += _wrap(text, width, "  ", "    ")
     return "\n".join(out) + "\n"
 

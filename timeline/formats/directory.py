@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from timeline import dates
+from timeline.formats.text import headline
 from timeline.model import Store
 from timeline.text import clean
 
@@ -30,6 +31,7 @@ def source_rows(store: Store) -> list[str]:
     out = []
     for source in store.sources.values():
         kind = f" [{clean(source.kind)}]" if source.kind else ""
+        kind += f" reliability {source.reliability}" if source.reliability else ""
         out.append(f"{source.id}  {clean(source.name)}{kind}  {_events(cited[source.id])}, {alone[source.id]} alone")
     return out
 
@@ -63,5 +65,5 @@ def actor_page(store: Store, actor_id: str) -> list[str]:
             out.append(f"- {clean(role.title)}{org}: {tenure(role)}")
     events = sort_events(store, [e for e in store.events if actor.id in e.actors])
     out += ["", f"events ({len(events)}):"]
-    out += [f"- {dates.display(e.date)}  {clean(e.title)} [{e.id}]" for e in events]
+    out += [f"- {dates.display(e.date)}  {headline(e)} [{e.id}]" for e in events]
     return out

@@ -22,6 +22,7 @@ from timeline.formats.text import (
     clean,
     event_title,
     exact,
+    headline,
     relations,
     sections,
     selection,
@@ -101,7 +102,7 @@ def citation_item(c: Citation, store: Store, link_attributes: str = "") -> str:
     url = web_url(citation_url(c, store))
     if url:
         name = f'<a href="{escape(url, quote=True)}"{link_attributes}>{name}</a>'
-    return f"<li>{name}{escape_text(citation_extra(c))}</li>"
+    return f"<li>{name}{escape_text(citation_extra(c, store))}</li>"
 
 
 def datetime_value(d: dates.EDate) -> str | None:
@@ -158,7 +159,7 @@ def _event(e: Event, ctx: Context, shown: set[str]) -> list[str]:
     out = [
         f'<li class="event {kind}" id="event-{escape_text(e.id)}">',
         _when(e, store),
-        f"<h4>{escape_text(e.title)}</h4>",
+        f"<h4>{escape_text(headline(e))}</h4>",
     ]
     if e.summary:
         out.append(f'<p class="summary">{escape_text(e.summary)}</p>')

@@ -33,6 +33,7 @@ from timeline.formats.text import (
     clean,
     date_line,
     exact,
+    headline,
     source_name,
     web_url,
 )
@@ -52,7 +53,7 @@ def days(d: dates.EDate) -> tuple[date, date]:
 
 def summary(e: Event) -> str:
     """The title, prefixed by the honest date wherever the calendar's days alone would overstate it."""
-    title = clean(e.title)
+    title = headline(e)
     if exact(e.date):
         return title
     return f"[{clean(dates.display(e.date))}] {title}"
@@ -70,7 +71,7 @@ def description(e: Event, store: Store) -> str:
         parts += ["", "Sources:"]
         for n, c in enumerate(e.sources, start=1):
             url = web_url(citation_url(c, store))
-            parts.append(f"{n}. {source_name(store, c.id)}{citation_extra(c)}" + (f" <{url}>" if url else ""))
+            parts.append(f"{n}. {source_name(store, c.id)}{citation_extra(c, store)}" + (f" <{url}>" if url else ""))
     parts += ["", f"id: {e.id}"]
     return "\n".join(parts)
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from timeline import dates
 from timeline.formats import Context
-from timeline.model import Event, Store
+from timeline.formats.text import said_date
+from timeline.model import Citation, Event, Store
 from timeline.text import json_escape
 
 
@@ -27,6 +28,7 @@ def event_json(e: Event, store: Store) -> dict[str, Any]:
         "title": e.title,
         "summary": e.summary,
         "type": e.type,
+        "status": e.status,
         "actors": list(e.actors),
         "roles": {aid: role for aid, role in e.offices},
         "tags": list(e.tags),
@@ -37,6 +39,10 @@ def event_json(e: Event, store: Store) -> dict[str, Any]:
                 "url": c.url,
                 "published": c.published.text if c.published else None,
                 "note": c.note,
+                "credibility": c.credibility,
+                "reliability": _reliability(store, c.id),
+                "said": c.said,
+                "said_date": _said_date(c),
             }
             for c in e.sources
         ],
@@ -48,6 +54,17 @@ def event_json(e: Event, store: Store) -> dict[str, Any]:
             for cl in e.claims
         ],
     }
+
+
+def _reliability(store: Store, sid: str) -> str | None:
+    source = store.sources.get(sid)
+    return source.reliability if source else None
+
+
+def _said_date(c: Citation) -> str | None:
+    """The date the citation's own words give (derived from `said` and `published`), as a store date."""
+    resolved = said_date(c)
+    return resolved.text if resolved else None
 
 
 def render(events: Sequence[Event], ctx: Context) -> str:

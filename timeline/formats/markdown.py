@@ -18,6 +18,7 @@ from timeline.formats.text import (
     clean,
     date_line,
     event_title,
+    headline,
     relations,
     sections,
     selection,
@@ -62,7 +63,7 @@ def link(label: str, url: str | None) -> str:
 
 
 def _citation(c: Citation, ctx: Context) -> str:
-    return link(source_name(ctx.store, c.id), citation_url(c, ctx.store)) + escape(citation_extra(c))
+    return link(source_name(ctx.store, c.id), citation_url(c, ctx.store)) + escape(citation_extra(c, ctx.store))
 
 
 def _heading(ctx: Context, count: int) -> list[str]:
@@ -75,7 +76,7 @@ def _heading(ctx: Context, count: int) -> list[str]:
 
 
 def _event(e: Event, ctx: Context) -> list[str]:
-    out = [f"#### {escape(e.title)}", "", f"**{escape(date_line(e, ctx.store))}**", ""]
+    out = [f"#### {escape(headline(e))}", "", f"**{escape(date_line(e, ctx.store))}**", ""]
     if e.summary:
         out += [escape(e.summary, block=True), ""]
     actors = actor_labels(e, ctx.store)

@@ -13,6 +13,7 @@ from timeline.formats.text import (
     clean,
     date_line,
     event_title,
+    headline,
     relations,
     sections,
     selection,
@@ -51,7 +52,7 @@ def _heading(ctx: Context, count: int, width: int) -> list[str]:
 def _event(e: Event, ctx: Context, width: int) -> list[str]:
     store = ctx.store
     lines = _wrap(date_line(e, store), width, "", "  ")
-    lines += _wrap(clean(e.title), width, "  ", "  ")
+    lines += _wrap(headline(e), width, "  ", "  ")
     if e.summary:
         lines += _wrap(clean(e.summary), width, "  ", "  ")
     actors = actor_labels(e, store)
@@ -66,7 +67,7 @@ def _event(e: Event, ctx: Context, width: int) -> list[str]:
         lines.append("  Sources:")
         for n, c in enumerate(e.sources, start=1):
             url = web_url(citation_url(c, store))
-            text = f"{n}. {source_name(store, c.id)}{citation_extra(c)}" + (f" <{url}>" if url else "")
+            text = f"{n}. {source_name(store, c.id)}{citation_extra(c, store)}" + (f" <{url}>" if url else "")
             lines += _wrap(text, width, "    ", "       ")
     lines += _wrap(f"id: {e.id}", width, "  ", "  ")
     return lines + [""]

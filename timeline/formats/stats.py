@@ -99,6 +99,9 @@ def render_text(stats: Stats, store: Store, *, width: int = 80, top: int = 10, t
         more = len(rows) - top if top and len(rows) > top else 0
         out += ["", heading + (f" (top {top} of {len(rows)})" if more else "")]
         out += _table(rows[:top] if top else rows, width)
+    if stats.grades:
+        out += ["", "Events by best grade"]
+        out += _table([(label, n, "") for label, n in stats.grades], width)
     out += ["", f"Single-source events: {len(stats.single_source)} of {stats.events}"]
     for eid, sid in stats.single_source:
         out += wrap(f"{eid}: {source_name(store, sid)}", "  ")

@@ -22,7 +22,8 @@ from timeline.formats.text import (
     exact,
     sections,
     selection,
-    source_names,
+    source_label,
+    status_word,
     when,
 )
 from timeline.model import Event
@@ -60,13 +61,15 @@ def render(events: Sequence[Event], ctx: Context) -> Group:
 
 def _body(e: Event, ctx: Context) -> list[tuple[str, str]]:
     """(text, style) pieces shown to the right of the rail, in order."""
-    parts = [(clean(e.title), "bold")]
+    word = status_word(e)
+    # The marker a reader cannot miss: "threatened to expel" must never read as "expelled".
+    parts = [(f"◇ {word.upper()}: {clean(e.title)}", "bold yellow") if word else (clean(e.title), "bold")]
     if e.summary:
         parts.append((clean(e.summary), ""))
     who = ", ".join(actor_names(e, ctx.store))
     if who:
         parts.append((who, "dim"))
-    whence = ", ".join(source_names(e, ctx.store))
+    whence = ", ".join(source_label(c, ctx.store) for c in e.sources)
     if whence:
         parts.append(("sources: " + whence, "dim"))
     note = ctx.notes.get(e.id)

@@ -86,18 +86,76 @@ def citation_url(e_source: Citation, store: Store) -> str | None:
     return source.url if source else None
 
 
-def citation_extra(c: Citation) -> str:
-    """', published 10 Feb 2024 — note' for a citation, already cleaned; '' when there is neither."""
+def status_word(e: Event) -> str:
+    """'Threatened', 'Planned', …: how a claim that is not a plain fact is marked; '' for one that happened."""
+    return "" if e.status == "happened" else e.status.capitalize()
+
+
+def headline(e: Event) -> str:
+    """The title, cleaned, after the status a reader must not miss: 'Threatened: Kyrgyzstan expels …'."""
+    word = status_word(e)
+    return f"{word}: {clean(e.title)}" if word else clean(e.title)
+
+
+def grade_label(c: Citation, store: Store) -> str:
+    """The citation's Admiralty grade, 'B2', 'B?' or '?2'; '' when neither half is given."""
+    source = store.sources.get(c.id)
+    reliability = source.reliability if source else None
+    if reliability is None and c.credibility is None:
+        return ""
+    return f"{reliability or '?'}{c.credibility or '?'}"
+
+
+def said_date(c: Citation) -> dates.EDate | None:
+    """The date a citation's own words ("last Friday") give, read against its publication day."""
+    if c.said is None:
+        return None
+    from timeline import relative
+
+    try:
+        return relative.resolve(c.said, relative.anchor_day(c.published))
+    except relative.PhraseError:
+        return None  # a loaded store has none of these; a hand-built one may
+
+
+def anchored(c: Citation, store: Store) -> str:
+    """'Fri 9 Feb 2024, "last Friday" in RIA Novosti of 12 Feb 2024', or '' for a citation without `said`."""
+    resolved = said_date(c)
+    if resolved is None or c.published is None:
+        return ""
+    from timeline import relative
+
+    words = f'{relative.wording(resolved)}, "{clean(c.said or "")}" in {source_name(store, c.id)}'
+    return f"{words} of {dates.display(c.published)}"
+
+
+def citation_extra(c: Citation, store: Store) -> str:
+    """', published 12 Feb 2024, says "last Friday" (Fri 9 Feb 2024), graded B2 — note' for a
+    citation, already cleaned; '' when it has none of these."""
     text = f", published {dates.display(c.published)}" if c.published else ""
+    resolved = said_date(c)
+    if resolved is not None:
+        from timeline import relative
+
+        text += f', says "{clean(c.said or "")}" ({relative.wording(resolved)})'
+    grade = grade_label(c, store)
+    if grade:
+        text += f", graded {grade}"
     if c.note:
         text += f" — {clean(c.note)}"
     return text
 
 
+def source_label(c: Citation, store: Store) -> str:
+    """The source's name with its grade when it has one: 'TASS (F5)'."""
+    grade = grade_label(c, store)
+    return f"{source_name(store, c.id)} ({grade})" if grade else source_name(store, c.id)
+
+
 def event_title(store: Store, eid: str) -> str:
     """'9 Feb 2024, Title' for a related event, or its bare id when the store lacks it."""
     other = store.by_id.get(eid)
-    return f"{dates.display(other.date)}, {clean(other.title)}" if other else eid
+    return f"{dates.display(other.date)}, {headline(other)}" if other else eid
 
 
 def relations(e: Event, responses: Mapping[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...]]]:

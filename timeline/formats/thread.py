@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from timeline import dates
+from timeline.formats.text import headline
 from timeline.model import Event, Store
 from timeline.query.order import place, sort_events
-from timeline.text import clean
 
 
 def roots(store: Store, e: Event) -> list[Event]:
@@ -37,7 +37,7 @@ def draw(store: Store, e: Event) -> list[str]:
 
     def label(x: Event) -> str:
         mark = "  ◀" if x.id == e.id else ""
-        return f"{dates.display(x.date)}  {clean(x.title)} [{x.id}]{mark}"
+        return f"{dates.display(x.date)}  {headline(x)} [{x.id}]{mark}"
 
     def walk(x: Event, prefix: str) -> None:
         kids = sort_events(store, children.get(x.id, []), placement)

@@ -15,7 +15,7 @@ from typing import Any
 from timeline import dates
 from timeline.formats import Context
 from timeline.formats.html import citation_item, escape_text
-from timeline.formats.text import actor_labels, date_line, selection
+from timeline.formats.text import actor_labels, date_line, headline, selection
 from timeline.model import Event, Store
 from timeline.text import json_escape
 
@@ -67,7 +67,7 @@ def slide(e: Event, store: Store) -> dict[str, Any]:
     """One event as a TimelineJS slide."""
     out = slide_dates(e.date)
     out["display_date"] = escape_text(date_line(e, store))
-    out["text"] = {"headline": escape_text(e.title), "text": _text(e, store)}
+    out["text"] = {"headline": escape_text(headline(e)), "text": _text(e, store)}
     if e.type:
         out["group"] = escape_text(e.type)
     out["unique_id"] = e.id

@@ -7,6 +7,7 @@ the text when a rule has something to report. The look-alike search is in `timel
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -14,7 +15,7 @@ from timeline.lint.selection import RULES
 from timeline.lint.similar import look_alikes
 from timeline.model import Event, Problem, Role, Store
 from timeline.store.locate import Locator
-from timeline.text import fold
+from timeline.text import fold, short
 
 
 class Where:
@@ -254,6 +255,75 @@ def duplicates(store: Store, where: Where) -> Iterator[Problem]:
         yield _problem("W003", message, second.line or None, eid=second.id)
 
 
+# ---- claim status, names and anchored dates ------------------------------------------------
+
+
+def overdue(store: Store, where: Where, today: date | None = None) -> Iterator[Problem]:
+    """N002 planned or announced events whose every possible day has passed and that nothing follows."""
+    from timeline import dates
+
+    today = today or date.today()
+    followed = {ref for e in store.events for ref in (*e.in_response_to, *e.after)}
+    for e in store.events:
+        if e.status in ("planned", "announced") and e.date.latest < today and e.id not in followed:
+            message = (
+                f"event '{e.id}' is {e.status} for {dates.display(e.date)}, which has passed, and no event follows "
+                f'it; record what happened (an event with after = ["{e.id}"]) or change its status'
+            )
+            yield _problem("N002", message, where.key(e, "status"), eid=e.id)
+
+
+def same_person(store: Store, where: Where) -> Iterator[Problem]:
+    """W008 actors whose names or aliases are spellings of one another (Жапаров, Zhaparov)."""
+    from timeline import names
+
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for actor in store.actors.values():
+        for spelling in dict.fromkeys((actor.name, *actor.aliases)):
+            for key in names.keys(spelling):
+                owners.setdefault(key, []).append((actor.id, spelling))
+    reported: set[tuple[str, str]] = set()
+    for pairs in owners.values():
+        first_id, first_spelling = pairs[0]
+        for aid, spelling in pairs[1:]:
+            if aid == first_id or (first_id, aid) in reported:
+                continue
+            reported.add((first_id, aid))
+            first = store.actors[first_id]
+            message = (
+                f"actor '{aid}' ('{short(spelling)}') may be the same person as '{first_id}' "
+                f"('{short(first_spelling)}', line {first.line}): the names are spellings of one name; "
+                "merge them, or ignore W008 if they are two people"
+            )
+            yield _problem("W008", message, store.actors[aid].line or None)
+
+
+def anchors(store: Store, where: Where) -> Iterator[Problem]:
+    """W009 citations whose words ("last Friday"), read against their publication day, miss the event's date."""
+    from timeline import dates, relative
+
+    for e in store.events:
+        for c in e.sources:
+            if c.said is None:
+                continue
+            try:
+                meant = relative.resolve(c.said, relative.anchor_day(c.published))
+            except relative.PhraseError:
+                continue  # the schema reports these
+            claimed = [cl.date for cl in e.claims if c.id in cl.sources] or [e.date]
+            if any(dates.overlaps(d, meant.earliest, meant.latest) for d in claimed):
+                continue
+            shown = " or ".join(dates.display(d) for d in claimed)
+            published = dates.display(c.published) if c.published else "?"
+            message = (
+                f"event '{e.id}': source '{c.id}': \"{short(c.said)}\" in its report of {published} is "
+                f"{relative.wording(meant)}, but the event is dated {shown}; the publication date or the date "
+                "changed since: fix the one that is wrong"
+            )
+            line, column = where.item(e, "sources", c.id)
+            yield _problem("W009", message, line, column, eid=e.id)
+
+
 # Each rule with the codes it can yield, so a run skips rules whose codes are all off.
 CHECKERS: tuple[tuple[frozenset[str], Callable[[Store, Where], Iterator[Problem]]], ...] = (
     (frozenset({"W001", "N001", "W002"}), sourcing),
@@ -262,6 +332,9 @@ CHECKERS: tuple[tuple[frozenset[str], Callable[[Store, Where], Iterator[Problem]
     (frozenset({"E009"}), links),
     (frozenset({"E010"}), cycles),
     (frozenset({"W003"}), duplicates),
+    (frozenset({"N002"}), overdue),
+    (frozenset({"W008"}), same_person),
+    (frozenset({"W009"}), anchors),
 )
 
 

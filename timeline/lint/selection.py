@@ -63,8 +63,17 @@ RULES: dict[str, Rule] = {
         Rule("W007", "warning", "office the actor never held",
              "The event names an office that matches none of the actor's role titles or aliases: "
              "a typo, or a role missing from the actor."),
+        Rule("W008", "warning", "one person entered twice",
+             "Two actors whose names or aliases are spellings of one name in different scripts or romanisations "
+             "(Жапаров, Zhaparov, Japarov) are usually one person, and splitting them splits their events."),
+        Rule("W009", "warning", "anchored date no longer fits its source",
+             "A date recorded from a source's own words (\"last Friday\") must be the day those words mean in a "
+             "report of its publication date; if either was edited since, one of them is wrong."),
         Rule("N001", "note", "fact resting on one source",
              "Worth corroborating; shown for information and never fails a check, even with --strict."),
+        Rule("N002", "note", "planned event whose date has passed",
+             "A planned or announced event whose date is over, with no event after it, is news not yet followed "
+             "up: record what happened, or change its status."),
     )
 }  # fmt: skip
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, TypeVar
 from timeline.errors import UsageError
 from timeline.model import Event, Store
 from timeline.query import terms
-from timeline.query.offices import MAYBE, NO, YES, actor_ids, office_match, parse_office
+from timeline.query.offices import MAYBE, NO, YES, actor_matches, office_match, parse_office
+from timeline.query.offices import actor_ids as actor_ids
 from timeline.text import did_you_mean, fold
 
 if TYPE_CHECKING:
@@ -52,6 +53,9 @@ class Filter:
     since: date | None = None
     until: date | None = None
     strict: bool = False  # keep only events certainly matching, not those that may
+    statuses: tuple[str, ...] = ()  # claim status: happened, reported, threatened, ...
+    min_grade: str | None = None  # Admiralty grade the best citation must reach: 'B2', 'B' or '2'
+    min_sources: int | None = None  # independent sources the event must rest on
     query: tuple[str, ...] = ()  # query-language terms, e.g. ('actor:"foreign minister"', 'not:tag:trade')
 
 
@@ -138,13 +142,23 @@ def make_filter(
     since: str | date | None = None,
     until: str | date | None = None,
     strict: bool = False,
+    status: Values = None,
+    min_grade: str | None = None,
+    min_sources: int | None = None,
 ) -> Filter:
     """A Filter from query terms and flag values as `timeline list` takes them.
 
     Flag values are one string or several (any may match); `since`/`until` are dates or dates
     as people type them ('Feb 2024', '9 Feb 2024'): a typed month starts on its first day and
-    ends on its last. A date that cannot be read is a UsageError naming the flag.
+    ends on its last. A date that cannot be read is a UsageError naming the flag, and so are an
+    unknown status and a grade that is not one.
     """
+    for value in _values(status):
+        _status(value, "--status")
+    if min_grade is not None:
+        _grade(min_grade, "--min-grade")
+    if min_sources is not None and min_sources < 0:
+        raise UsageError(f"--min-sources: {min_sources} is negative; give 0 or more")
     return Filter(
         actors=_values(actor),
         tags=_values(tag),
@@ -154,6 +168,9 @@ def make_filter(
         since=_bound(since, "--since", "earliest"),
         until=_bound(until, "--until", "latest"),
         strict=strict,
+        statuses=_values(status),
+        min_grade=min_grade,
+        min_sources=min_sources,
         query=tuple(terms),
     )
 
@@ -162,6 +179,24 @@ def _values(value: Values) -> tuple[str, ...]:
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _status(value: str, label: str) -> str:
+    from timeline.model import STATUSES
+
+    if value in STATUSES:
+        return value
+    hint = did_you_mean(value.lower(), STATUSES, n=1) or "expected one of: " + ", ".join(STATUSES)
+    raise UsageError(f"{label}: '{value}' is not a status; {hint}")
+
+
+def _grade(value: str, label: str):
+    from timeline import grades
+
+    try:
+        return grades.parse(value)
+    except ValueError as e:
+        raise UsageError(f"{label}: {e}") from None
 
 
 def _bound(value: str | date | None, flag: str, which: str) -> date | None:
@@ -189,7 +224,13 @@ def notes(matches: Sequence[Match], *, explain: bool = False) -> dict[str, str]:
 def clauses(f: Filter) -> list[terms.Clause | Window]:
     """The filter as clauses that must all hold: flags and terms, the date bounds as one Window."""
     flag_terms: list[terms.Clause] = []
-    for field, values in (("actor", f.actors), ("tag", f.tags), ("source", f.sources), ("type", f.types)):
+    for field, values in (
+        ("actor", f.actors),
+        ("tag", f.tags),
+        ("source", f.sources),
+        ("type", f.types),
+        ("status", f.statuses),
+    ):
         if values:
             parts = tuple(terms.Term(field, v, token=f"--{field} {v}") for v in values)
             flag_terms.append(parts[0] if len(parts) == 1 else terms.AnyOf(parts))
@@ -201,6 +242,10 @@ def clauses(f: Filter) -> list[terms.Clause | Window]:
             flag_terms.extend(alls[0].parts)
         elif alls:
             flag_terms.append(alls[0] if len(alls) == 1 else terms.AnyOf(tuple(alls)))
+    if f.min_grade is not None:
+        flag_terms.append(terms.Term("min_grade", f.min_grade, token=f"--min-grade {f.min_grade}"))
+    if f.min_sources is not None:
+        flag_terms.append(terms.Term("min_sources", str(f.min_sources), token=f"--min-sources {f.min_sources}"))
     clauses: list[terms.Clause | Window] = [*flag_terms, *terms.group(terms.parse(f.query))]
     # since/until (flags and terms) make one window: a date that may fall after the start and
     # may fall before the end (9 or 11 Feb, against 10 Feb) need not fall inside it.
@@ -300,6 +345,13 @@ def _term(store: Store, t: terms.Term, placement) -> Test:
         return _text_test(t)
     if field in ("since", "until", "date"):
         return _date_test(t)
+    if field == "status":
+        wanted = _status(value, t.token or value)
+        return lambda e: (YES if e.status == wanted else NO, "")
+    if field == "min_grade":
+        return _grade_test(store, _grade(value, t.token or value))
+    if field == "min_sources":
+        return _sources_test(t)
     return _relation_test(store, t, placement)
 
 
@@ -316,16 +368,47 @@ def _text_test(t: terms.Term) -> Test:
     return test
 
 
+def _grade_test(store: Store, wanted) -> Test:
+    from timeline import grades
+
+    def test(e: Event) -> tuple[int, str]:
+        for g in grades.of_event(e, store):
+            if grades.meets(g, wanted):
+                return YES, f"{g.source} graded {g.label}"
+        return NO, ""
+
+    return test
+
+
+def _sources_test(t: terms.Term) -> Test:
+    if not t.value.isdigit():
+        raise UsageError(f"{t.token or t.value}: '{t.value}' is not a number of sources; e.g. sources>=2")
+    n = int(t.value)
+
+    def test(e: Event) -> tuple[int, str]:
+        groups = e.independent
+        if len(groups) < n:
+            return NO, ""
+        return YES, f"rests on {len(groups)} independent sources" if n > 1 else ""
+
+    return test
+
+
 def _actor_test(store: Store, t: terms.Term) -> Test:
-    ids = actor_ids(store, t.value)
+    found = actor_matches(store, t.value)
+    ids = set(found)
     office = parse_office(store, t.value)
     if not ids and office is None:
         raise UsageError(f"{t.token or t.value}: no actor or office called '{t.value}'; {_actor_hint(store, t.value)}")
 
+    def spelt(aid: str) -> str:
+        spelling = found[aid]
+        return aid if spelling is None else f"{aid} (as '{t.value}', a spelling of '{spelling}')"
+
     def test(e: Event) -> tuple[int, str]:
         present = ids.intersection(e.actors)
         if present:
-            return YES, f"{', '.join(sorted(present))} took part"
+            return YES, f"{', '.join(spelt(a) for a in sorted(present))} took part"
         if office is not None:
             return office_match(store, office, e)
         return NO, ""
@@ -338,7 +421,13 @@ def _actor_hint(store: Store, wanted: str) -> str:
     names |= {fold(x) for a in store.actors.values() for x in a.aliases}
     names |= {fold(r.title) for a in store.actors.values() for r in a.roles}
     names |= {fold(x) for a in store.actors.values() for r in a.roles for x in r.aliases}
-    return did_you_mean(fold(wanted), sorted(names)) or "see 'timeline actors' for names and offices"
+    hint = did_you_mean(fold(wanted), sorted(names))
+    if hint is None and not wanted.isascii():
+        from timeline.names import romanisations
+
+        # A misspelt name in another script: its romanisations may be close to a known spelling.
+        hint = next(filter(None, (did_you_mean(r, sorted(names)) for r in sorted(romanisations(wanted)))), None)
+    return hint or "see 'timeline actors' for names and offices"
 
 
 def _date_test(t: terms.Term) -> Test:
@@ -433,6 +522,14 @@ def describe(f: Filter) -> str:
         parts.append(f"since {f.since.isoformat()}")
     if f.until:
         parts.append(f"until {f.until.isoformat()}")
+    if f.statuses:
+        parts.append("status " + " or ".join(f.statuses))
+    if f.min_grade:
+        from timeline import grades
+
+        parts.append("grade " + grades.describe(grades.parse(f.min_grade)))
+    if f.min_sources is not None:
+        parts.append(f"at least {f.min_sources} independent sources")
     if f.query:
         parts.append(" ".join(f.query))
     if f.strict:

@@ -49,9 +49,26 @@ DEMONYMS = {
 
 
 def actor_ids(store: Store, wanted: str) -> set[str]:
-    """Ids of actors whose id, name or alias equals `wanted`, ignoring case and accents."""
+    """Ids of actors whose id, name or alias equals `wanted`, ignoring case and accents, or else
+    is a spelling of it in another script or romanisation (Жапаров, Dzhaparov for Japarov)."""
+    return set(actor_matches(store, wanted))
+
+
+def actor_matches(store: Store, wanted: str) -> dict[str, str | None]:
+    """Actor id -> None for an exact match (see `actor_ids`), or the name or alias that `wanted`
+    is another spelling of. Exact matches win: transliteration is tried only when there are none."""
     key = fold(wanted)
-    return {a.id for a in store.actors.values() if key in _names(a)}
+    exact = {a.id: None for a in store.actors.values() if key in _names(a)}
+    if exact:
+        return dict(exact)
+    from timeline import names
+
+    out: dict[str, str | None] = {}
+    for a in store.actors.values():
+        found = names.match(wanted, (a.name, *a.aliases))
+        if found is not None:
+            out[a.id] = found[0]
+    return out
 
 
 def _names(actor: Actor) -> set[str]:

@@ -28,6 +28,8 @@ class Stats:
     tags: tuple[tuple[str, int], ...]
     single_source: tuple[tuple[str, str], ...]  # (event id, its one source id)
     unsourced: tuple[str, ...]
+    # (best Admiralty grade, events), best first, then "ungraded"; empty when no event is graded
+    grades: tuple[tuple[str, int], ...] = ()
 
 
 def month_key(e: Event) -> str | None:
@@ -51,8 +53,22 @@ def _ranked(counter: Counter) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def compute(events: Sequence[Event]) -> Stats:
-    """The counts for `events` (usually a query's result)."""
+def by_grade(events: Sequence[Event], store: Store) -> tuple[tuple[str, int], ...]:
+    """How many events have each best grade (see timeline.grades), best first, then 'ungraded'."""
+    from timeline import grades
+
+    best = [grades.best(e, store) for e in events]
+    if not any(best):
+        return ()
+    counts = Counter(g.label for g in best if g)
+    order = {g.label: g.rank for g in best if g}
+    out = [(label, counts[label]) for label in sorted(counts, key=lambda x: (order[x], x))]
+    ungraded = sum(g is None for g in best)
+    return tuple(out + ([("ungraded", ungraded)] if ungraded else []))
+
+
+def compute(events: Sequence[Event], store: Store | None = None) -> Stats:
+    """The counts for `events` (usually a query's result); grades need the `store` their sources are in."""
     per_month = Counter(k for k in map(month_key, events) if k)
     months = _month_range(min(per_month), max(per_month)) if per_month else []
     by_source = [e.cited for e in events]
@@ -67,6 +83,7 @@ def compute(events: Sequence[Event]) -> Stats:
         tags=tuple(_ranked(Counter(t for e in events for t in dict.fromkeys(e.tags)))),
         single_source=tuple((e.id, ids[0]) for e, ids in zip(events, by_source, strict=True) if len(ids) == 1),
         unsourced=tuple(e.id for e, ids in zip(events, by_source, strict=True) if not ids),
+        grades=by_grade(events, store) if store is not None else (),
     )
 
 
@@ -86,4 +103,5 @@ def to_json(stats: Stats, store: Store) -> dict[str, Any]:
         "tags": [{"tag": t, "events": n} for t, n in stats.tags],
         "single_source": [{"id": e, "source": s} for e, s in stats.single_source],
         "unsourced": list(stats.unsourced),
+        "grades": [{"grade": g, "events": n} for g, n in stats.grades],
     }

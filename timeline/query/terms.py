@@ -1,7 +1,7 @@
 """The query language of `timeline list`, in the spirit of hledger's.
 
-    actor:kulubaev  tag:trade  source:tass  type:meeting  id:law-signed
-    since:2024  until:2024-03  date:2024-02  after:ID  before:ID  between:ID1,ID2
+    actor:kulubaev  tag:trade  source:tass  type:meeting  id:law-signed  status:threatened
+    sources>=2  grade>=B2  since:2024  until:2024-03  date:2024-02  after:ID  before:ID  between:ID1,ID2
     words and "quoted phrases" (title and summary)   not:TERM   TERM or TERM
 
 Terms on the same field widen (any may match), except words, which all have to match (see
@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 from timeline.errors import UsageError
 
-FIELDS = ("actor", "tag", "source", "type", "id", "since", "until", "date", "after", "before", "between", "text")
+FIELDS = (
+    *("actor", "tag", "source", "type", "id", "since", "until", "date", "after", "before", "between", "text"),
+    "status",
+)
+# `name>=value` terms: at least N independent sources, at least an Admiralty grade.
+AT_LEAST = {"sources": "min_sources", "grade": "min_grade"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,11 @@ def parse_term(token: str) -> Term:
     while body.startswith("not:"):
         negated = not negated
         body = body[4:]
+    name, ge, least = body.partition(">=")
+    if ge and name in AT_LEAST:
+        if not least:
+            raise UsageError(f"query term '{token}': '{name}>=' needs a value, e.g. {name}>={_example(name)}")
+        return Term(AT_LEAST[name], least, negated, token)
     field, sep, value = body.partition(":")
     if sep and field in FIELDS:
         if not value:
@@ -88,6 +98,9 @@ def _example(field: str) -> str:
         "between": "ID1,ID2",
         "after": "ID",
         "before": "ID",
+        "status": "threatened",
+        "sources": "2",
+        "grade": "B2",
     }.get(field, "value")
 
 

@@ -11,8 +11,9 @@ from datetime import date
 from typing import Any
 
 from timeline import dates
-from timeline.model import Citation, DateClaim, Event, Store
+from timeline.model import CREDIBILITY, STATUSES, Citation, DateClaim, Event, Store
 from timeline.store.fields import (
+    BAD_DATE,
     BAD_VALUE,
     ID,
     MISSING,
@@ -21,6 +22,7 @@ from timeline.store.fields import (
     bad_id,
     check_keys,
     check_ref,
+    choice_field,
     date_field,
     kind_of,
     short,
@@ -35,6 +37,7 @@ EVENT_KEYS = (
     "title",
     "summary",
     "type",
+    "status",
     "actors",
     "tags",
     "sources",
@@ -43,7 +46,7 @@ EVENT_KEYS = (
     "before",
 )
 CLAIM_KEYS = ("date", "sources", "preferred", "note")
-CITATION_KEYS = ("id", "url", "published", "note")
+CITATION_KEYS = ("id", "url", "published", "note", "credibility", "said")
 EVENT_ACTOR_KEYS = ("id", "role")
 LINKS = ("in_response_to", "after", "before")
 
@@ -108,15 +111,31 @@ def _citations(c: Collector, raw: Any, where: Where, what: str, eid: str | None)
             if "published" in item
             else None
         )
+        said = text_field(c, item, "said", at, item_what, eid=eid)
+        if said is not None and ("published" not in item or published is not None):
+            _check_said(c, said, published, at, item_what, eid)
         out.append(
             Citation(
                 id=sid,
                 url=text_field(c, item, "url", at, item_what, eid=eid),
                 published=published,
                 note=text_field(c, item, "note", at, item_what, eid=eid),
+                credibility=choice_field(c, item, "credibility", CREDIBILITY, at, item_what, eid),
+                said=said,
             )
         )
     return tuple(out)
+
+
+def _check_said(c: Collector, said: str, published: dates.EDate | None, at: Where, what: str, eid: str | None) -> None:
+    """`said` must be a phrase timeline can read against the citation's publication day."""
+    from timeline import relative
+
+    try:
+        relative.resolve(said, relative.anchor_day(published))
+    except relative.PhraseError as e:
+        code = MISSING if published is None else BAD_DATE
+        c.add(code, at, f"{what}: field 'said': {e}", eid)
 
 
 def _event_actors(
@@ -212,8 +231,10 @@ def _plain_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
     eid, title, when = get("id"), get("title"), get("date")
     if type(eid) is not str or not ID.fullmatch(eid) or type(title) is not str or not title.strip():
         return None
-    summary, kind = get("summary", ""), get("type")
+    summary, kind, status = get("summary", ""), get("type"), get("status", "happened")
     if type(summary) is not str or (kind is not None and type(kind) is not str):
+        return None
+    if type(status) is not str or status not in STATUSES:
         return None
     try:
         d = dates.from_toml(when) if type(when) is str or isinstance(when, date) else None
@@ -245,6 +266,7 @@ def _plain_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
         before=tuple(links[2]),
         line=line,
         index=n,
+        status=status,
     )
 
 
@@ -297,9 +319,12 @@ def _plain_citations(raw: Any, known: Any) -> tuple[Citation, ...] | None:
         if type(item) is not dict or not _CITATION_ITEM_KEYS.issuperset(item):
             return None
         sid, url, note, published = item.get("id"), item.get("url"), item.get("note"), item.get("published")
-        if type(sid) is not str or not sid.strip() or sid not in known:
-            return None
+        credibility = item.get("credibility")
+        if type(sid) is not str or not sid.strip() or sid not in known or "said" in item:
+            return None  # a citation in the source's own words is checked against its publication day
         if (url is not None and type(url) is not str) or (note is not None and type(note) is not str):
+            return None
+        if credibility is not None and (type(credibility) is not int or credibility not in CREDIBILITY):
             return None
         when = None
         if published is not None:
@@ -309,7 +334,7 @@ def _plain_citations(raw: Any, known: Any) -> tuple[Citation, ...] | None:
                 when = dates.from_toml(published)
             except dates.DateError:
                 return None
-        out.append(Citation(id=sid, url=url, published=when, note=note))
+        out.append(Citation(id=sid, url=url, published=when, note=note, credibility=credibility))
     return tuple(out)
 
 
@@ -354,6 +379,7 @@ def _checked_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
     tags = text_list(c, raw, "tags", where, what, eid)
     sources = _citations(c, raw.get("sources"), where, what, eid)
     links = {key: text_list(c, raw, key, where, what, eid) for key in LINKS}
+    status = choice_field(c, raw, "status", STATUSES, where, what, eid) or "happened"
     if when is None or eid is None or title is None:
         return None
     return Event(
@@ -372,6 +398,7 @@ def _checked_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:
         claims=claims,
         line=line,
         index=n,
+        status=status,
     )
 
 

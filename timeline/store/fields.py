@@ -142,6 +142,29 @@ def text_list(c: Collector, raw: dict, key: str, where: Where, what: str, eid: s
     return tuple(value)
 
 
+def choice_field(
+    c: Collector, raw: dict, key: str, choices: tuple, where: Where, what: str, eid: str | None = None
+) -> Any:
+    """A field whose value is one of `choices` (all strings or all integers); a wrong one names the closest."""
+    if key not in raw:
+        return None
+    value, numbers = raw[key], isinstance(choices[0], int)
+    if value in choices and not isinstance(value, bool) and isinstance(value, int) == numbers:
+        return value
+    words = ", ".join(str(x) for x in choices)
+    if numbers and isinstance(value, str) and value.strip() in [str(x) for x in choices]:
+        hint = f"got the string '{short(value)}'; write {value.strip()} without quotes"
+    elif numbers or not isinstance(value, str):
+        number = isinstance(value, int) and not isinstance(value, bool)
+        hint = f"expected one of {words}, got " + (str(value) if number else kind_of(value))
+    else:
+        same = [x for x in choices if x.casefold() == value.strip().casefold()]
+        close = f"did you mean '{same[0]}'?" if same else did_you_mean(value, choices, n=1)
+        hint = f"'{short(value)}' is not one of {words}" + (f"; {close}" if close else "")
+    c.add(BAD_VALUE, where.field(key), f"{what}: field '{key}': {hint}", eid)
+    return None
+
+
 def date_field(c: Collector, value: Any, where: Where, what: str, eid: str | None = None) -> dates.EDate | None:
     """A date, from a string in the store's date language or a TOML date."""
     if not isinstance(value, (str, date)):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from timeline.model import Actor, Event, Problem, Role, Source, Store
+from timeline.model import RELIABILITY, Actor, Event, Problem, Role, Source, Store
 from timeline.store.events import event, references
 from timeline.store.fields import (
     BAD_VALUE,
@@ -21,6 +21,7 @@ from timeline.store.fields import (
     Where,
     bad_id,
     check_keys,
+    choice_field,
     date_field,
     kind_of,
     text_field,
@@ -33,7 +34,7 @@ TOP_KEYS = ("store", "actors", "sources", "events", "check")
 STORE_KEYS = ("title", "description")
 ACTOR_KEYS = ("name", "aliases", "country", "roles")
 ROLE_KEYS = ("title", "aliases", "org", "start", "end")
-SOURCE_KEYS = ("name", "kind", "url")
+SOURCE_KEYS = ("name", "kind", "url", "reliability")
 
 # The usual header of an actor or source, or of a table inside one: [actors.ID], [sources."ID"],
 # [[actors.ID.roles]]. Group 1 is the second "[" of an array header, group 6 what follows the id.
@@ -159,6 +160,7 @@ def _source(c: Collector, sid: str, raw: Any, line: int) -> Source | None:
         kind=text_field(c, raw, "kind", where, what),
         url=text_field(c, raw, "url", where, what),
         line=line,
+        reliability=choice_field(c, raw, "reliability", RELIABILITY, where, what),
     )
 
 

@@ -68,9 +68,18 @@ def unique(base: str, taken: Collection[str]) -> str:
 class Names:
     """Finds the id behind an id, name or alias as typed, ignoring case and accents."""
 
-    def __init__(self, kind: str, ids: Iterable[str], names: Mapping[str, Iterable[str]], *, hint: str) -> None:
+    def __init__(
+        self,
+        kind: str,
+        ids: Iterable[str],
+        names: Mapping[str, Iterable[str]],
+        *,
+        hint: str,
+        transliterate: bool = False,
+    ) -> None:
         self.kind = kind
         self.hint = hint
+        self.transliterate = transliterate  # also find a name written in another script or romanisation (people)
         self._ids = set(ids)
         self._by_fold: dict[str, set[str]] = {}
         self._label: dict[str, str] = {}  # id -> "id (first name)", for suggestions
@@ -93,16 +102,33 @@ class Names:
         """The one id `typed` stands for; raises Unknown naming the closest matches."""
         if typed in self._ids:
             return typed
-        hits = self._by_fold.get(fold(typed), set())
+        hits = self._by_fold.get(fold(typed), set()) or (self._spelt(typed) if self.transliterate else set())
         if len(hits) == 1:
             return next(iter(hits))
         if hits:
             raise Unknown(f"{self.kind} '{typed}' could be any of {', '.join(sorted(hits))}; give the id")
         raise Unknown(f"unknown {self.kind} '{typed}'; {self.closest(typed)}")
 
+    def _spelt(self, typed: str) -> set[str]:
+        """Ids with a spelling that `typed` writes in another script or romanisation (only asked on a miss)."""
+        from timeline import names
+
+        typed_keys = names.keys(typed)
+        return {
+            i
+            for spelling, found in self._by_fold.items()
+            if not typed_keys.isdisjoint(names.keys(spelling))
+            for i in found
+        }
+
     def closest(self, typed: str) -> str:
         """'closest: a (Name), b', else the hint for adding one."""
         close = close_matches(fold(typed), self._by_fold, n=5)
+        if not close and self.transliterate and not typed.isascii():
+            from timeline import names
+
+            # A misspelt name in another script: compare its romanisations with the known spellings.
+            close = [c for form in sorted(names.romanisations(typed)) for c in close_matches(form, self._by_fold, n=2)]
         found = list(dict.fromkeys(i for c in close for i in sorted(self._by_fold[c])))[:3]
         if found:
             labels = ", ".join(self._label.get(i, i) for i in found)

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from timeline import dates
-from timeline.model import Problem, Store
+from timeline.model import CREDIBILITY, STATUSES, Problem, Store
 from timeline.write import ids
 
 REFS = ("in_response_to", "after", "before")
@@ -62,6 +62,7 @@ class Finders:
             store.actors,
             {a.id: (a.name, *a.aliases) for a in store.actors.values()},
             hint="register it with 'timeline actors add'",
+            transliterate=True,
         )
         self.sources = ids.Names(
             "source", store.sources, {s.id: (s.name,) for s in store.sources.values()},
@@ -270,6 +271,9 @@ def _table(row: Row, eid: str | None, problems: list[Problem], refs: Finders) ->
             table[name] = v.strip() if row.typed else v
     if "title" not in table:
         problems.append(row.problem("E003", "missing; every event needs one", "title"))
+    status = _status(row, f.get("status"), problems)
+    if status:
+        table["status"] = status
     table["actors"] = _each(row, f, "actors", problems, lambda a: _actor(a, refs.actors))
     table["tags"] = list(dict.fromkeys(_each(row, f, "tags", problems, _tag)))
     table["sources"] = _each(row, f, "sources", problems, lambda s: _citation(s, refs.sources))
@@ -278,6 +282,21 @@ def _table(row: Row, eid: str | None, problems: list[Problem], refs: Finders) ->
         if eid is not None and eid in table[name]:
             problems.append(row.problem("E010", "an event cannot refer to itself", name))
     return {k: v for k, v in table.items() if v != []}
+
+
+def _status(row: Row, value: Any, problems: list[Problem]) -> str | None:
+    """The event's status when it is not the default; an unknown one is a problem naming the closest."""
+    if value is None or value == "" or value == "happened":
+        return None
+    if value in STATUSES:
+        return value
+    from timeline.text import suggest
+
+    hint = (
+        suggest(str(value).lower(), STATUSES) if isinstance(value, str) else "expected one of: " + ", ".join(STATUSES)
+    )
+    problems.append(row.problem("E004", f"{value!r} is not a status; {hint}", "status"))
+    return None
 
 
 def _each(row: Row, f: dict, name: str, problems: list[Problem], one: Callable[[Any], Any]) -> list:
@@ -320,13 +339,28 @@ def _citation(item: Any, sources: ids.Names) -> str | dict:
     if isinstance(item, dict):
         sid = item.get("id")
         extra = {k: v for k, v in item.items() if k != "id" and v is not None}
-        if set(extra) - {"url", "published", "note"} or not all(isinstance(v, str) for v in extra.values()):
-            raise ValueError(f"a citation has id, url, published and note, as text; got {item!r}")
+        credibility = extra.pop("credibility", None)
+        if set(extra) - {"url", "published", "note", "said"} or not all(isinstance(v, str) for v in extra.values()):
+            raise ValueError(
+                f"a citation has id, url, published, note and said, as text, and credibility; got {item!r}"
+            )
+        if credibility is not None:
+            if credibility not in CREDIBILITY or isinstance(credibility, bool) or not isinstance(credibility, int):
+                raise ValueError(f"credibility: expected a number 1-6, got {credibility!r}")
+            extra["credibility"] = credibility
+        published = None
         if "published" in extra:
             try:
-                dates.parse(extra["published"])
+                published = dates.parse(extra["published"])
             except dates.DateError as e:
                 raise dates.DateError(f"published: {e}") from None
+        if "said" in extra:
+            from timeline import relative
+
+            try:
+                relative.resolve(extra["said"], relative.anchor_day(published))
+            except relative.PhraseError as e:
+                raise dates.DateError(f"said: {e}") from None
     if not isinstance(sid, str) or not sid.strip():
         raise ValueError(f"expected a source id or name, got {item!r}")
     found = sources.find(sid.strip())

@@ -14,13 +14,13 @@ from timeline.errors import TimelineError, UsageError
 from timeline.write import ids
 from timeline.write.importer import REFS, Row
 
-CSV_COLUMNS = ("id", "date", "title", "summary", "type", "actors", "tags", "sources", *REFS)
+CSV_COLUMNS = ("id", "date", "title", "summary", "type", "status", "actors", "tags", "sources", *REFS)
 CSV_REQUIRED = ("date", "title")
 FORMATS = ("csv", "json", "timelinejs")
 # Keys of `timeline list --format json`; the derived ones are recomputed, so not read back.
 _DERIVED = ("earliest", "latest", "precision", "uncertain", "approximate", "display")
 _EXPORT_KEYS = (
-    *("id", "date", "title", "summary", "type", "actors", "roles", "tags", "sources", "citations"),
+    *("id", "date", "title", "summary", "type", "status", "actors", "roles", "tags", "sources", "citations"),
     *(*REFS, "claims", *_DERIVED),
 )
 
@@ -147,7 +147,7 @@ def export_row(item: Any, at: Row) -> Row:
         for k in item
         if k not in _EXPORT_KEYS
     )
-    f: dict[str, Any] = {k: item.get(k) for k in ("id", "date", "title", "summary", "type", "tags", *REFS)}
+    f: dict[str, Any] = {k: item.get(k) for k in ("id", "date", "title", "summary", "type", "status", "tags", *REFS)}
     roles: dict[str, Any] = item["roles"] if isinstance(item.get("roles"), dict) else {}
     actors = item.get("actors")
     f["actors"] = (
@@ -164,7 +164,11 @@ def export_row(item: Any, at: Row) -> Row:
     return replace(at, fields=f, problems=unknown)
 
 
-def _compact(item: Any, keep: tuple[str, ...] = ("id", "url", "published", "note")) -> Any:
+# A citation's own keys; `reliability` (the source's) and `said_date` (derived) are not read back.
+_CITATION = ("id", "url", "published", "note", "credibility", "said")
+
+
+def _compact(item: Any, keep: tuple[str, ...] = _CITATION) -> Any:
     """A citation or claim without its empty keys; a citation of only an id becomes the id."""
     if not isinstance(item, dict):
         return item
@@ -183,13 +187,24 @@ def timelinejs_row(item: Any, at: Row) -> Row:
         end = _tljs_date(item.get("end_date"), "end_date", problems)
         when = f"{when}/{end}" if when and end else None
     text: dict[str, Any] = item["text"] if isinstance(item.get("text"), dict) else {}
-    f: dict[str, Any] = {"date": when, "title": _plain(text.get("headline")), "summary": _plain(text.get("text"))}
+    title, status = _status_prefix(_plain(text.get("headline")))
+    f: dict[str, Any] = {"date": when, "title": title, "summary": _plain(text.get("text")), "status": status}
     # Our own TimelineJS export writes the event's type as the slide's group.
     f["type"] = _plain(item.get("group"))
     uid = item.get("unique_id")
     if isinstance(uid, str) and ids.id_problem(uid) is None:
         f["id"] = uid
     return replace(at, fields=f, problems=tuple(at.problem("E007", p, "date") for p in problems))
+
+
+def _status_prefix(headline: str | None) -> tuple[str | None, str | None]:
+    """Our TimelineJS export writes a status before the title ("Planned: …"); read it back as the status."""
+    from timeline.model import STATUSES
+
+    word, sep, rest = (headline or "").partition(": ")
+    if sep and rest and word.lower() in STATUSES[1:] and word == word.capitalize():
+        return rest, word.lower()
+    return headline, None
 
 
 def _tljs_date(raw: Any, name: str, problems: list[str]) -> str | None:
