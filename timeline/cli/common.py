@@ -165,7 +165,9 @@ def complete_ids(incomplete: str) -> list[str]:
     s = _completion_store()
     if s is None:
         return []
-    return [i for i in [*s.by_id, *s.actors] if i.startswith(incomplete)]
+    engine = getattr(s.events, "engine", None)
+    events = engine.entry.ids_from(incomplete, 200) if engine is not None else list(s.by_id)
+    return [i for i in [*events, *s.actors] if i.startswith(incomplete)]
 
 
 def complete_actors(incomplete: str) -> list[str]:
@@ -182,8 +184,10 @@ def complete_actors(incomplete: str) -> list[str]:
 
 
 def complete_tags(incomplete: str) -> list[str]:
+    from timeline.query.tally import tally
+
     s = _completion_store()
-    tags = sorted({t for e in s.events for t in e.tags}) if s else []
+    tags = sorted(tally(s).tags) if s else []
     return [t for t in tags if t.startswith(incomplete)]
 
 

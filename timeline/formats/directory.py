@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from timeline import dates
 from timeline.formats.text import headline
 from timeline.model import Store
@@ -13,11 +11,12 @@ from timeline.text import clean
 def actor_rows(store: Store) -> list[str]:
     """One block per actor: id, name, then offices with spans and the event count."""
     from timeline.query.offices import tenure
+    from timeline.query.tally import tally
 
-    counts = Counter(a for e in store.events for a in e.actors)
+    counts = tally(store).actors
     out = []
     for actor in store.actors.values():
-        out.append(f"{actor.id}  {clean(actor.name)}  ({_events(counts[actor.id])})")
+        out.append(f"{actor.id}  {clean(actor.name)}  ({_events(counts.get(actor.id, 0))})")
         for role in actor.roles:
             org = f", {clean(role.org)}" if role.org else ""
             out.append(f"    {clean(role.title)}{org}: {tenure(role)}")
@@ -26,13 +25,16 @@ def actor_rows(store: Store) -> list[str]:
 
 def source_rows(store: Store) -> list[str]:
     """One line per source: id, name, kind, citing events, and facts resting on it alone."""
-    cited = Counter(s for e in store.events for s in e.cited)
-    alone = Counter(e.cited[0] for e in store.events if len(e.cited) == 1)
+    from timeline.query.tally import tally
+
+    counts = tally(store)
+    cited, alone = counts.cited, counts.alone
     out = []
     for source in store.sources.values():
         kind = f" [{clean(source.kind)}]" if source.kind else ""
         kind += f" reliability {source.reliability}" if source.reliability else ""
-        out.append(f"{source.id}  {clean(source.name)}{kind}  {_events(cited[source.id])}, {alone[source.id]} alone")
+        counted = f"{_events(cited.get(source.id, 0))}, {alone.get(source.id, 0)} alone"
+        out.append(f"{source.id}  {clean(source.name)}{kind}  {counted}")
     return out
 
 
@@ -42,7 +44,9 @@ def _events(n: int) -> str:
 
 def tag_rows(store: Store) -> list[str]:
     """One line per tag, most used first: the count and the tag."""
-    counts = Counter(t for e in store.events for t in e.tags)
+    from timeline.query.tally import tally
+
+    counts = tally(store).tags
     width = len(str(max(counts.values(), default=0)))
     return [f"{n:>{width}}  {clean(tag)}" for tag, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -50,7 +54,7 @@ def tag_rows(store: Store) -> list[str]:
 def actor_page(store: Store, actor_id: str) -> list[str]:
     """A person's page: names, offices with spans, and their events in timeline order."""
     from timeline.query.offices import tenure
-    from timeline.query.order import sort_events
+    from timeline.query.tally import involving
 
     actor = store.actors[actor_id]
     out = [clean(actor.name), f"id: {actor.id}"]
@@ -63,7 +67,7 @@ def actor_page(store: Store, actor_id: str) -> list[str]:
         for role in actor.roles:
             org = f", {clean(role.org)}" if role.org else ""
             out.append(f"- {clean(role.title)}{org}: {tenure(role)}")
-    events = sort_events(store, [e for e in store.events if actor.id in e.actors])
+    events = involving(store, actor.id)
     out += ["", f"events ({len(events)}):"]
     out += [f"- {dates.display(e.date)}  {headline(e)} [{e.id}]" for e in events]
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from timeline import dates
 from timeline.formats.text import headline
 from timeline.model import Event, Store
-from timeline.query.order import place, sort_events
+from timeline.query.order import placement_for, responses, sort_events
 
 
 def roots(store: Store, e: Event) -> list[Event]:
@@ -27,11 +27,17 @@ def roots(store: Store, e: Event) -> list[Event]:
 
 def draw(store: Store, e: Event) -> list[str]:
     """Lines of the tree that holds `e`; `e` itself is marked with '◀'."""
-    placement = place(store)
-    children: dict[str, list[Event]] = {}
-    for other in store.events:
-        for parent in other.in_response_to:
-            children.setdefault(parent, []).append(other)
+    answers = responses(store)
+    # Only the events of this thread are read and placed (from the index, on a cached store).
+    members: dict[str, Event] = {}
+    todo = roots(store, e)
+    while todo:
+        x = todo.pop()
+        if x.id not in members:
+            members[x.id] = x
+            todo.extend(store.by_id[c] for c in answers.get(x.id, ()) if c in store.by_id)
+    placement = placement_for(store, list(members.values()))
+    children = {k: [members[c] for c in v if c in members] for k, v in answers.items() if k in members}
     lines: list[str] = []
     seen: set[str] = set()
 

@@ -59,6 +59,15 @@ def responses(store: Store) -> Mapping[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def placement_for(store: Store, events: Sequence[Event]) -> Placement:
+    """The store's placement, for at least these events (from the index when there is one)."""
+    engine = getattr(store.events, "engine", None)
+    if engine is None:
+        return place(store)
+    where = engine.position
+    return engine.placement([where[e.id] for e in events])
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
     """Tightened bounds and graph depth per event id, plus the events caught in cycles."""
