@@ -81,6 +81,48 @@ def test_the_index_answers_like_a_full_load_in_every_format(bundled, f):
         assert answer(warm, f, name) == answer(full, f, name), name
 
 
+COMMANDS = [
+    ["stats", "--format", "json"],
+    ["stats", "--top", "3"],
+    ["stats", "--actor", "kulubaev", "--format", "json"],
+    ["actors"],
+    ["sources"],
+    ["tags"],
+    ["actors", "show", "japarov"],
+    ["show", "reply-handed-over"],
+    ["show", "reply-handed-over", "--thread"],
+    ["show", "japarov"],
+    ["list", "--limit", "3", "--format", "plain"],
+    ["list", "--limit", "2", "--reverse", "--format", "json"],
+    ["check", "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a) for a in COMMANDS])
+def test_every_read_command_answers_the_same_through_the_cache(bundled, capsys, monkeypatch, args):
+    """Each command prints the same with the cache cold, warm and off."""
+    from tests.test_cli import run
+
+    monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
+    off = run(capsys, *args)
+    monkeypatch.delenv("TIMELINE_NO_CACHE")
+    cold = run(capsys, *args)
+    warm = run(capsys, *args)
+    assert cold == off and warm == off
+
+
+def test_check_keeps_its_findings_until_the_store_changes(bundled, capsys):
+    """A second check reads the findings from the entry; an edit (even of an actor) makes it look again."""
+    from tests.test_cli import run
+
+    _, first, _ = run(capsys, "check", "--format", "json")
+    assert run(capsys, "check", "--format", "json")[1] == first
+    text = bundled.read_text(encoding="utf-8")
+    bundled.write_text(text + '\n[actors.nobody]\nname = "Nobody At All"\n', encoding="utf-8")
+    _, again, _ = run(capsys, "check", "--format", "json")
+    assert "nobody" in again and "nobody" not in first
+
+
 def test_first_load_writes_a_private_entry(bundled, tmp_path):
     """The folder is made 0700 and holds one entry for the store."""
     cache.load(bundled)

@@ -21,7 +21,7 @@ from typing import Any
 from timeline.cache.files import enabled, folder
 from timeline.model import Problem, Store
 
-__all__ = ["MIN_BYTES", "Opened", "enabled", "folder", "load", "open_store", "validate"]
+__all__ = ["MIN_BYTES", "Opened", "enabled", "folder", "load", "memo", "open_store", "validate"]
 
 # Below this size parsing is quicker than opening the cache (importing sqlite3 alone takes
 # milliseconds), so small stores are not cached.
@@ -82,6 +82,16 @@ def open_store(path: Path, *, progress: Progress | None = None, data: bytes | No
     if isinstance(found, Store):
         return Opened(found)
     return Opened(_lazy(found))
+
+
+def memo(path: Path, key: str, compute: Callable[[], Any]) -> Any:
+    """A value worked out from the store (JSON data), kept with its cache entry until the store
+    changes; None when the store is not cached (the caller works it out itself)."""
+    opened = open_store(path)
+    engine = getattr(opened.store.events, "engine", None)
+    if engine is None:
+        return None
+    return engine.memo(key, compute)
 
 
 def _lazy(engine: Any) -> Store:

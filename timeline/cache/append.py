@@ -84,6 +84,8 @@ def _append(entry: Entry, added: bytes, first_line: int, name: str) -> None:
         bounds.extend((f.earliest, f.latest))
     cites = entry.ints("cites")
     cites.extend(len(f.cited) for f in new_facts)
+    months = entry.ints("months")
+    months.extend(index.month_number(f.earliest, f.latest) for f in new_facts)
     sole = entry.names("sole")
     entry.set_names("sole", sole + [index.sole(f) for f in new_facts])
     rels = [Relation(*r) for r in entry.doc("relations")]
@@ -105,6 +107,7 @@ def _append(entry: Entry, added: bytes, first_line: int, name: str) -> None:
         [
             ("order", order.tobytes()),
             ("cites", cites.tobytes()),
+            ("months", months.tobytes()),
             ("lines", lines.tobytes()),
             ("bounds", bounds.tobytes()),
             ("placed", placed.tobytes()),
@@ -115,7 +118,7 @@ def _append(entry: Entry, added: bytes, first_line: int, name: str) -> None:
     entry.set_names("ids", ids)
     entry.set_doc("relations", [[r.earlier, r.later, r.owner, r.key] for r in rels + fresh])
     entry.set_meta("count", len(ids))
-    entry.drop_meta("findings")
+    entry.drop_memos()
 
 
 def _place_around(ids: list[str], bounds: Any, placed: Any, rels: list[Relation], start: int) -> set[int]:

@@ -48,6 +48,7 @@ class Facts(NamedTuple):
     kind: str | None
     digest: bytes
     line: int
+    grading: str  # the sources it rests on, each with its best credibility: "tass=1,24kg"
 
 
 def _plain(value: Any) -> str:
@@ -59,6 +60,11 @@ def _plain(value: Any) -> str:
 def facts(e: Event, raw: dict[str, Any], block: Block) -> Facts:
     """The index's view of one event built from `raw` at `block`."""
     links = [(key, ref) for key in ("in_response_to", "after", "before") for ref in getattr(e, key)]
+    credibility: dict[str, int] = {}
+    for c in e.sources:
+        if c.credibility is not None:
+            credibility[c.id] = min(credibility.get(c.id, c.credibility), c.credibility)
+    grading = ",".join(f"{s}={credibility[s]}" if s in credibility else s for s in e.cited)
     return Facts(
         e.id,
         json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=_plain),
@@ -72,6 +78,7 @@ def facts(e: Event, raw: dict[str, Any], block: Block) -> Facts:
         e.type,
         block.digest,
         block.line,
+        grading,
     )
 
 
@@ -164,12 +171,13 @@ class Chunk:
     postings: dict[str, list[int]] = field(default_factory=dict)  # key -> event numbers
     summary: dict[str, dict[str, Any]] = field(default_factory=dict)
     cites: list[int] = field(default_factory=list)  # how many sources each event rests on
+    months: list[int] = field(default_factory=list)  # its month (index.month_number), or -1
     sole: list[str] = field(default_factory=list)  # the one source, or
 
 
 def chunk_of(rows: Sequence[Facts], first: int) -> Chunk:
     """Gather the facts of consecutive events, the first at position `first`."""
-    from timeline.cache.index import count, empty_summary, posting_keys, sole
+    from timeline.cache.index import count, empty_summary, month_number, posting_keys, sole
 
     out = Chunk(first, summary=empty_summary())
     for i, f in enumerate(rows):
@@ -184,6 +192,7 @@ def chunk_of(rows: Sequence[Facts], first: int) -> Chunk:
         count(out.summary, f, 1)
         out.cites.append(len(f.cited))
         out.sole.append(sole(f))
+        out.months.append(month_number(f.earliest, f.latest))
     return out
 
 

@@ -84,6 +84,21 @@ class Engine:
 
         return self._get(name, read)
 
+    def array(self, name: str) -> Any:
+        """A per-position array of the entry by name (cites, months, …)."""
+        return self._array(name, 1)
+
+    def names(self, name: str) -> list[str]:
+        """A per-position list of names of the entry (sole, …)."""
+
+        def read() -> list[str]:
+            found = self.entry.names(name)
+            if len(found) != int(self.entry.meta("count")):
+                raise Damaged(name)
+            return found
+
+        return self._get(f"names {name}", read)
+
     @property
     def order(self) -> Any:
         return self._array("order", 1)
@@ -198,6 +213,26 @@ class Engine:
         """The store's first contradiction (line, message), as `list` warns about it."""
         found = self._get("warning", lambda: self.entry.meta("warning"))
         return (int(found[0]), str(found[1])) if found else None
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value kept with the entry under `key` until the store changes; worked out when missing."""
+        found = self._guard(lambda: self.entry.meta(f"memo:{key}", None))
+        if found is not None:
+            return found
+        value = compute()
+        try:
+            entry = Entry.open(self.entry.file, write=True)
+        except Damaged:
+            return value
+        try:
+            with entry.transaction():
+                if entry.meta("file") == self.entry.meta("file"):
+                    entry.set_meta(f"memo:{key}", value)
+        except Damaged:
+            pass
+        finally:
+            entry.close()
+        return value
 
     # ---- narrowing ----------------------------------------------------------------------------
 

@@ -124,6 +124,10 @@ class Entry:
     def drop_meta(self, key: str) -> None:
         self._write("DELETE FROM meta WHERE key = ?", (key,))
 
+    def drop_memos(self) -> None:
+        """Forget every value worked out from the store as it was (`Engine.memo`)."""
+        self._write("DELETE FROM meta WHERE key LIKE 'memo:%'")
+
     # ---- blobs: bytes, integer arrays, JSON documents ----------------------------------------
 
     def blob(self, name: str) -> bytes | None:
@@ -171,12 +175,12 @@ class Entry:
     def names(self, name: str) -> list[str]:
         """A list of names stored one per line (ids never hold a line break)."""
         data = self.blob(name)
-        if data is None:
-            raise Damaged(f"blob {name} is missing")
-        return data.decode("utf-8").split("\n") if data else []
+        if data is None or (data and not data.endswith(b"\n")):
+            raise Damaged(f"blob {name}")
+        return data.decode("utf-8").split("\n")[:-1]
 
     def set_names(self, name: str, values: Sequence[str]) -> None:
-        self.set_blob(name, "\n".join(values).encode("utf-8"))
+        self.set_blob(name, "".join(v + "\n" for v in values).encode("utf-8"))
 
     def doc(self, name: str) -> Any:
         data = self.blob(name)

@@ -87,7 +87,7 @@ def posting_keys(f: Facts) -> set[str]:
 
 
 def empty_summary() -> Summary:
-    return {"actors": {}, "sources": {}, "alone": {}, "tags": {}, "types": {}, "months": {}}
+    return {"actors": {}, "sources": {}, "alone": {}, "tags": {}, "types": {}, "months": {}, "gradings": {}}
 
 
 def count(summary: Summary, f: Facts, sign: int) -> None:
@@ -111,11 +111,18 @@ def count(summary: Summary, f: Facts, sign: int) -> None:
     month = month_of(f.earliest, f.latest)
     if month is not None:
         bump(summary["months"], month)
+    bump(summary["gradings"], f.grading)
 
 
 def sole(f: Facts) -> str:
     """The one source an event rests on, '' when it rests on none or several (one line of `sole`)."""
     return f.cited[0] if len(f.cited) == 1 else ""
+
+
+def month_number(earliest: int, latest: int) -> int:
+    """year * 12 + month - 1 of the one month both bounds fall in, else -1."""
+    lo, hi = date.fromordinal(earliest), date.fromordinal(latest)
+    return lo.year * 12 + lo.month - 1 if (lo.year, lo.month) == (hi.year, hi.month) else -1
 
 
 def month_of(earliest: int, latest: int) -> str | None:
@@ -142,6 +149,7 @@ def write_chunks(entry: Entry, chunks: Sequence[Chunk]) -> None:
     entry.set_doc("relations", [[r.earlier, r.later, r.owner, r.key] for r in rels])
     entry.set_names("sole", [s for c in chunks for s in c.sole])
     entry.set_blob("cites", pack(n for c in chunks for n in c.cites))
+    entry.set_blob("months", pack(n for c in chunks for n in c.months))
     postings: dict[str, list[int]] = {}
     summary = empty_summary()
     for c in chunks:

@@ -51,6 +51,7 @@ def update(where: Path, real: str, data: bytes, st: os.stat_result, name: str, *
                 return False
             entry.set_meta("entry_lines", {b.key: b.line for b in head.blocks if b.kind == blocks_mod.ENTRY})
             entry.set_meta("file", stamp(real, data, st))
+            entry.drop_memos()  # what was worked out from the old text (check's findings) no longer holds
         return True
     except (Damaged, Rebuild, ValueError, KeyError):
         return False
@@ -102,6 +103,8 @@ def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any,
     _admit(entry, new, numbers)
     # Positions: each block keeps its event (by number) or takes a new one.
     bounds_old, cites_old, sole_old = entry.ints("bounds"), entry.ints("cites"), entry.names("sole")
+    months_old = entry.ints("months")
+    months: list[int] = []
     new_order: list[int] = []
     new_ids_all: list[str] = []
     bounds: list[int] = []
@@ -116,19 +119,22 @@ def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any,
             bounds += (new[i].earliest, new[i].latest)
             cites.append(len(new[i].cited))
             sole.append(index.sole(new[i]))
+            months.append(index.month_number(new[i].earliest, new[i].latest))
         else:
             new_order.append(order[p])
             new_ids_all.append(ids[p])
             bounds += (bounds_old[2 * p], bounds_old[2 * p + 1])
             cites.append(cites_old[p])
             sole.append(sole_old[p])
+            months.append(months_old[p])
     lines = [b.line for b in events]
     entry.set_blob("cites", pack(cites))
+    entry.set_blob("months", pack(months))
     entry.set_names("sole", sole)
     entry.set_blob("order", pack(new_order))
     entry.set_blob("digests", b"".join(b.digest for b in events))
     derive(entry, new_ids_all, bounds, lines, rels)
-    entry.drop_meta("findings")
+    entry.drop_memos()
     return True
 
 
@@ -160,7 +166,7 @@ def _facts_of(entry: Entry, numbers: list[int]) -> list[tuple[int, Facts, str]]:
 
     out = []
     c = Collector("", "", Anything(), Anything())
-    dummy = blocks_mod.Block(blocks_mod.EVENT, "", 0, 0, 0, b"")
+    dummy = blocks_mod.Block(blocks_mod.EVENT, "", 0, 0, 0, b"")  # only the facts' counts are used
     for n, (_, data) in sorted(entry.rows(numbers).items()):
         e = event(c, 0, json.loads(data), 0)
         if e is None:

@@ -49,7 +49,7 @@ def stats(
         until=typed_bound(until, "--until", "latest"),
     )
     s = load_store(file)
-    result = counts.compute(query.select(s, f), s)
+    result = counts.of_store(s, f)
     if fmt == "json":
         import json
 

@@ -8,7 +8,7 @@ the schema's E002–E008) in `timeline.check_rules`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -46,29 +46,75 @@ def run(text: str, name: str, *, project: Selection = Selection(), cli: Selectio
     then the command line (`cli`); each may override the one before.
     """
     from timeline import store
-    from timeline.lint import rules as check_rules
-    from timeline.store import schema
 
     try:
         data = store.parse_toml(text, name)
     except StoreError as err:
         return Report(name, (syntax_problem(text, err),), strictness([project, cli]))
+    found, table = findings(data, text, name)
+    return choose(found, table, name, lambda: text, project=project, cli=cli)
+
+
+def findings(
+    data: dict[str, Any], text: str, name: str, on: frozenset[str] | None = None
+) -> tuple[list[Problem], dict]:
+    """Every finding of the rules in `on` (all of them when None) for parsed store `data`, and its [check] table."""
+    from timeline.lint import rules as check_rules
+    from timeline.store import schema
+
     built, problems = schema.build(data, name, text)
-    own, bad = selection_from_table(built.check)
+    problems += check_rules.run(built, data, text, frozenset(RULES) if on is None else on)
+    return problems, dict(built.check)
+
+
+def choose(
+    found: Sequence[Problem],
+    table: dict,
+    name: str,
+    text: Callable[[], str],
+    *,
+    project: Selection = Selection(),
+    cli: Selection = Selection(),
+) -> Report:
+    """The report of the findings the layers of choices keep (`text` is read only to place a bad [check])."""
+    own, bad = selection_from_table(table)
     ordered = [project, own, cli]
     on = enabled(ordered)
-    problems += check_rules.run(built, data, text, on)
     # A mistake in [check] itself is always shown: the table cannot be trusted to hide it.
-    chosen = [_with_severity(p) for p in problems if p.code in on] + _config_problems(text, bad)
+    chosen = [_with_severity(p) for p in found if p.code in on] + (_config_problems(text(), bad) if bad else [])
     chosen.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
     return Report(name, tuple(_dedupe(chosen)), strictness(ordered))
 
 
 def check_file(path: Path, *, cli: Selection = Selection()) -> Report:
-    """Check the store at `path` with the rules its pyproject.toml and [check] table choose, then `cli`'s."""
+    """Check the store at `path` with the rules its pyproject.toml and [check] table choose, then `cli`'s.
+
+    A store that comes through the cache keeps every finding with its entry, worked out the
+    first time and kept until the store changes.
+    """
+    from dataclasses import asdict
+
+    from timeline import cache
     from timeline.store import read_text
 
-    return run(read_text(path), str(path), project=project_selection(path), cli=cli)
+    project = project_selection(path)
+    name = str(path)
+
+    def everything() -> dict[str, Any]:
+        from timeline import store
+
+        text = read_text(path)
+        found, table = findings(store.parse_toml(text, name), text, name)
+        return {"problems": [asdict(p) for p in found], "check": table}
+
+    try:
+        kept = cache.memo(path, "check", everything)
+    except StoreError:
+        kept = None  # a store that does not load: run() reports what is wrong, located
+    if kept is None:
+        return run(read_text(path), name, project=project, cli=cli)
+    found = [Problem(**p) for p in kept["problems"]]
+    return choose(found, kept["check"], name, lambda: read_text(path), project=project, cli=cli)
 
 
 def project_selection(store: Path) -> Selection:

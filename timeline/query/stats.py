@@ -87,6 +87,63 @@ def compute(events: Sequence[Event], store: Store | None = None) -> Stats:
     )
 
 
+def of_store(store: Store, f: Any) -> Stats:
+    """The counts of the events `f` keeps, in store order; for the whole store of a cached one,
+    from its index without building an event."""
+    from timeline import query
+
+    engine = getattr(store.events, "engine", None)
+    if engine is not None and not query.clauses(f) and not f.strict:
+        return _from_index(engine, store)
+    found = sorted((m.event for m in query.ordered(store, f)), key=lambda e: e.index)
+    return compute(found, store)
+
+
+def _from_index(engine: Any, store: Store) -> Stats:
+    s = engine.summary
+    ids, cites, months, sole = engine.ids, engine.array("cites"), engine.array("months"), engine.names("sole")
+    count = engine.count
+    placed = sorted(s["months"])
+    return Stats(
+        events=count,
+        months=tuple((m, s["months"].get(m, 0)) for m in (_month_range(placed[0], placed[-1]) if placed else [])),
+        unplaced=tuple(ids[p] for p in range(count) if months[p] < 0),
+        actors=tuple(_ranked(Counter(s["actors"]))),
+        sources=tuple((x, n, s["alone"].get(x, 0)) for x, n in _ranked(Counter(s["sources"]))),
+        tags=tuple(_ranked(Counter(s["tags"]))),
+        single_source=tuple((ids[p], sole[p]) for p in range(count) if cites[p] == 1),
+        unsourced=tuple(ids[p] for p in range(count) if cites[p] == 0),
+        grades=_graded(s["gradings"], store),
+    )
+
+
+def _graded(gradings: dict[str, int], store: Store) -> tuple[tuple[str, int], ...]:
+    """`by_grade` from the count of events per grading ("tass=1,24kg"), under today's reliabilities."""
+    from timeline import grades
+
+    counts: Counter[str] = Counter()
+    rank: dict[str, tuple[int, int]] = {}
+    ungraded = 0
+    for key, n in gradings.items():
+        found = []
+        for part in filter(None, key.split(",")):
+            sid, _, cred = part.partition("=")
+            source = store.sources.get(sid)
+            reliability = source.reliability if source else None
+            if reliability is not None or cred:
+                found.append(grades.grade(reliability, int(cred) if cred else None, sid))
+        if not found:
+            ungraded += n
+            continue
+        best = min(found)
+        counts[best.label] += n
+        rank[best.label] = best.rank
+    if not counts:
+        return ()
+    out = [(label, counts[label]) for label in sorted(counts, key=lambda x: (rank[x], x))]
+    return tuple(out + ([("ungraded", ungraded)] if ungraded else []))
+
+
 def to_json(stats: Stats, store: Store) -> dict[str, Any]:
     """A JSON-ready dict with stable key order; names come from the store."""
 
