@@ -124,7 +124,7 @@ def choose_format(fmt: str | None, output: str | None = None) -> str:
 def emit(result: Any, *, width: int, output: str | None = None) -> None:
     """Write a renderer's result: text as is, a rich renderable through a console."""
     if not isinstance(result, str):
-        if output is None:
+        if output is None and sys.stdout.isatty():
             from rich.console import Console
 
             Console(width=width, highlight=False, soft_wrap=False).print(result)

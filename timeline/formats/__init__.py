@@ -62,6 +62,10 @@ def as_text(result: Any, *, width: int) -> str:
     """A renderer's result as text: a string as is, a rich renderable drawn without colour."""
     if isinstance(result, str):
         return result
+    from timeline.formats.terminal import Lines
+
+    if isinstance(result, Lines):
+        return str(result)  # laid out already: without colour it is just its text
     from io import StringIO
 
     from rich.console import Console

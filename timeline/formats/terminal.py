@@ -1,17 +1,20 @@
 """The terminal timeline (rich): a rail down the page, a dot per event, dates beside it when wide.
 
-Store text goes in as rich `Text`, never as markup, so `[bold]` in a title is just characters,
-and it is cleaned of control codes first. Layout is measured in terminal cells, so wide
-characters (CJK, emoji) do not push the rail out of line.
+Store text goes in as plain text with a style, never as markup, so `[bold]` in a title is just
+characters, and it is cleaned of control codes first. Layout is measured in terminal cells, so
+wide characters (CJK, emoji) do not push the rail out of line. The lines are laid out here, so
+rich is handed finished segments (`Lines`) and never wraps or measures them again: printing a
+whole store costs what printing its text does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
 
-from rich.cells import cell_len, chop_cells
-from rich.console import Group
-from rich.text import Text
+from rich.cells import cell_len as _rich_cell_len
+from rich.cells import chop_cells
 
 from timeline.formats import Context
 from timeline.formats.text import (
@@ -34,8 +37,63 @@ DATE_COLUMN = 16
 RAIL = "│"
 
 
-def render(events: Sequence[Event], ctx: Context) -> Group:
-    """A rich renderable: the timeline laid out for ctx.width columns."""
+class Text:
+    """One line of pieces, each (text, style); the few parts of rich's Text this layout uses."""
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self.pieces: list[tuple[str, str]] = [(text, style)] if text else []
+
+    def append(self, text: str, style: str = "") -> None:
+        self.pieces.append((text, style))
+
+    @classmethod
+    def of(cls, pieces: list[tuple[str, str]]) -> Text:
+        line = cls()
+        line.pieces = pieces
+        return line
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.pieces)
+
+
+class Lines:
+    """The laid-out timeline: rich prints it as segments; `str()` gives the plain text."""
+
+    def __init__(self, lines: list[Text]) -> None:
+        self.lines = lines
+
+    def __str__(self) -> str:
+        return "".join(line.plain.rstrip() + "\n" for line in self.lines)
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.segment import Segment
+
+        styles: dict[str, Any] = {}
+        newline = Segment.line()
+        for line in self.lines:
+            for text, style in line.pieces:
+                found = styles.get(style)
+                if found is None:
+                    found = styles[style] = console.get_style(style) if style else None
+                yield Segment(text, found)
+            yield newline
+
+
+@lru_cache(maxsize=4096)
+def _wide_cells(text: str) -> int:
+    return _rich_cell_len(text)
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells `text` takes: its length for ASCII, rich's measure otherwise."""
+    return len(text) if text.isascii() else _wide_cells(text)
+
+
+def render(events: Sequence[Event], ctx: Context) -> Lines:
+    """The timeline laid out for ctx.width columns, for rich to print."""
     width = max(ctx.width, 20)
     wide = width >= WIDE
     lines: list[Text] = []
@@ -56,7 +114,7 @@ def render(events: Sequence[Event], ctx: Context) -> Group:
                 lines += _wide(e, ctx, width) if wide else _narrow(e, ctx, width)
     if not events:
         lines.append(Text("No events match.", style="dim"))
-    return Group(*lines)
+    return Lines(lines)
 
 
 def _body(e: Event, ctx: Context) -> list[tuple[str, str]]:
@@ -107,18 +165,19 @@ def _wide(e: Event, ctx: Context, width: int) -> list[Text]:
         parts.insert(1, (extra, "yellow"))
     for text, style in parts:
         right += [(chunk, style) for chunk in _wrap(text, text_width)]
-    out = []
+    marker, out = _marker(e), []
     for n in range(max(len(left), len(right))):
         date = left[n] if n < len(left) else ""
         # Styles go on the pieces, not the line: a line's style would tint everything on it.
-        line = Text()
-        line.append(date + " " * (DATE_COLUMN - cell_len(date)), style="cyan")
-        line.append(f"{_marker(e) if n == 0 else RAIL} ", style="cyan" if n == 0 else "blue")
+        pieces = [(date + " " * (DATE_COLUMN - cell_len(date)), "cyan"), (f"{marker} ", "cyan") if n == 0 else _RAIL]
         if n < len(right):
-            line.append(right[n][0], style=right[n][1])
-        out.append(line)
+            pieces.append(right[n])
+        out.append(Text.of(pieces))
     out.append(Text(" " * DATE_COLUMN + RAIL, style="blue"))
     return out
+
+
+_RAIL = (f"{RAIL} ", "blue")
 
 
 def _line(prefix: str, chunk: str, style: str) -> Text:
@@ -131,18 +190,22 @@ def _line(prefix: str, chunk: str, style: str) -> Text:
 def _wrap(text: str, width: int) -> list[str]:
     """Greedy word wrap measured in terminal cells; a word longer than the line is cut."""
     width = max(width, 8)
+    measure = len if text.isascii() else cell_len  # ASCII takes one cell a character
     lines: list[str] = []
     current = ""
+    size = 0
     for word in text.split():
-        pieces = chop_cells(word, width) if cell_len(word) > width else [word]
+        pieces = chop_cells(word, width) if measure(word) > width else [word]
         for piece in pieces:
+            cells = measure(piece)
             if not current:
-                current = piece
-            elif cell_len(current) + 1 + cell_len(piece) <= width:
+                current, size = piece, cells
+            elif size + 1 + cells <= width:
                 current += " " + piece
+                size += 1 + cells
             else:
                 lines.append(current)
-                current = piece
+                current, size = piece, cells
     if current:
         lines.append(current)
     return lines or [""]
