@@ -58,6 +58,9 @@ FILTERS = [
     query.Filter(until=date(2023, 12, 31)),
     query.Filter(actors=("kulubaev",), since=date(2024, 1, 1), until=date(2024, 6, 30)),
     query.Filter(texts=("letter",)),
+    query.Filter(texts=("the",)),
+    query.Filter(tags=("foreign-agents-bill",)),
+    query.Filter(sources=("tass", "24kg")),
     query.Filter(texts=('"rare-earth metals"',)),
     query.Filter(query=("between:blinken-letter,law-signed",)),
     query.Filter(query=("not:tag:trade", "since:2024")),
@@ -121,6 +124,15 @@ def test_check_keeps_its_findings_until_the_store_changes(bundled, capsys):
     bundled.write_text(text + '\n[actors.nobody]\nname = "Nobody At All"\n', encoding="utf-8")
     _, again, _ = run(capsys, "check", "--format", "json")
     assert "nobody" in again and "nobody" not in first
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
+def test_a_limited_answer_is_the_first_of_the_full_one(bundled, f, reverse):
+    """--limit and --reverse give the full load's first (or last) matches, whatever the index builds."""
+    full = query.ordered(store.load(bundled), f, limit=2, reverse=reverse)
+    cache.load(bundled)
+    assert [m.event for m in query.ordered(cached(bundled), f, limit=2, reverse=reverse)] == [m.event for m in full]
 
 
 def test_first_load_writes_a_private_entry(bundled, tmp_path):
@@ -337,3 +349,19 @@ def test_a_copy_of_the_store_elsewhere_has_its_own_entry(bundled, tmp_path):
     shutil.copy(bundled, other)
     cache.load(other)
     assert entry_file(other) != entry_file(bundled) and entry_file(other).exists()
+
+
+def test_toml_dates_and_odd_text_survive_the_cache(tmp_path):
+    """Unquoted TOML dates (in offices and events), CRLF, a BOM and non-ASCII text read back the same."""
+    path = tmp_path / "odd.toml"
+    text = (
+        '[actors.k]\nname = "Кулубаев"\nroles = [{ title = "Minister", start = 2022-04-22 }]\n\n'
+        '[sources.s]\nname = "S"\n\n'
+        '[[events]]\nid = "a"\ndate = 2024-02-09\ntitle = "Встреча «в верхах»"\nactors = ["k"]\nsources = ["s"]\n\n'
+        '[[events]]\nid = "b"\ndate = "2024-02-10T10:00:00+06:00"\ntitle = "Reply"\nin_response_to = ["a"]\n'
+    )
+    path.write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode())
+    cache.load(path)
+    warm = cached(path)
+    assert list(warm.events) == list(store.load(path).events)
+    assert dict(warm.actors) == dict(store.load(path).actors)

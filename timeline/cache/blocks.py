@@ -38,9 +38,10 @@ class Block(NamedTuple):
 def split(data: bytes) -> list[Block]:
     """The blocks of `data`, in order; their texts join back into `data`."""
     starts = [m.end() - 1 for m in _HEADER.finditer(data)]
-    first = len(data) - len(data.lstrip(b" \t"))
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    first = len(data) - len(data[bom:].lstrip(b" \t"))
     if data[first : first + 1] == b"[":
-        starts.insert(0, 0)
+        starts.insert(0, first)
     marks: list[tuple[int, str, str]] = [(0, OTHER, "")]  # the prelude, possibly empty
     for at in starts:
         kind, key = _classify(data, at)

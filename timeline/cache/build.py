@@ -12,7 +12,6 @@ contract between this module, `timeline.cache.update` and `timeline.cache.engine
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from timeline.cache.entry import Entry, pack
 from timeline.model import Event
 
 # Stores below this many events are parsed in one process: forking costs more than it saves.
-PARALLEL_EVENTS = 20_000
+PARALLEL_EVENTS = 5_000
 Progress = Callable[[int, int], None]
 
 
@@ -37,7 +36,7 @@ class Facts(NamedTuple):
     """What the index keeps of one event besides its table (a tuple: it crosses processes)."""
 
     eid: str
-    data: str  # the parsed table as JSON, TOML dates as their text
+    data: str  # the event's block as written: its [[events]] table, read again with `table_of`
     earliest: int  # day numbers (date.toordinal) of the event's own date
     latest: int
     text: str  # the date as written, for messages
@@ -51,14 +50,25 @@ class Facts(NamedTuple):
     grading: str  # the sources it rests on, each with its best credibility: "tass=1,24kg"
 
 
-def _plain(value: Any) -> str:
+def plain(value: Any) -> str:
+    """TOML's date and time values as their text, for JSON (the store reads both the same)."""
     if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     raise TypeError(type(value).__name__)
 
 
-def facts(e: Event, raw: dict[str, Any], block: Block) -> Facts:
-    """The index's view of one event built from `raw` at `block`."""
+def table_of(data: str) -> dict[str, Any]:
+    """The [[events]] table of one cached block (as a full load would parse it)."""
+    import tomli
+
+    tables = tomli.loads(data)["events"]
+    if len(tables) != 1:
+        raise ValueError("a block holds one [[events]] table")
+    return tables[0]
+
+
+def facts(e: Event, text: str, block: Block) -> Facts:
+    """The index's view of one event read from `text`, the block it was written in."""
     links = [(key, ref) for key in ("in_response_to", "after", "before") for ref in getattr(e, key)]
     credibility: dict[str, int] = {}
     for c in e.sources:
@@ -67,7 +77,7 @@ def facts(e: Event, raw: dict[str, Any], block: Block) -> Facts:
     grading = ",".join(f"{s}={credibility[s]}" if s in credibility else s for s in e.cited)
     return Facts(
         e.id,
-        json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=_plain),
+        text,
         e.date.earliest.toordinal(),
         e.date.latest.toordinal(),
         e.date.text,
@@ -151,7 +161,7 @@ def read_events(
         e = event(c, first + n, raw, block.line)
         if c.problems or e is None:
             raise Rebuild("an event has a problem")
-        out.append(facts(e, raw, block))
+        out.append(facts(e, data[block.start : block.end].decode("utf-8").lstrip("\ufeff"), block))
     return out
 
 

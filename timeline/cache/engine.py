@@ -9,7 +9,6 @@ load's, `index` and `line` included.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -174,6 +173,7 @@ class Engine:
         return [self._built[p] for p in positions]
 
     def _build(self, missing: list[int]) -> None:
+        from timeline.cache.build import table_of
         from timeline.store.events import event
         from timeline.store.fields import Collector
 
@@ -184,8 +184,8 @@ class Engine:
         for p in missing:
             eid, data = rows[order[p]]
             try:
-                raw = json.loads(data)
-            except ValueError:
+                raw = table_of(data)
+            except (ValueError, KeyError, TypeError):
                 raise Damaged(f"event at {p}") from None
             e = event(c, p, raw, lines[p])
             if e is None or c.problems or e.id != eid:
@@ -236,18 +236,38 @@ class Engine:
 
     # ---- narrowing ----------------------------------------------------------------------------
 
-    def narrow(self, f: Any) -> tuple[list[Event], Placement] | None:
+    def narrow(
+        self, f: Any, *, limit: int | None = None, reverse: bool = False
+    ) -> tuple[list[Event], Placement, bool] | None:
         """The events `f` may keep, built, with their placement; None when every event may match.
 
         Whatever it returns is a superset of what `timeline.query.match` keeps; match decides.
+        The flag says `limit` was applied already: when the index answers `f` exactly, only
+        the first `limit` events in timeline order (the last, `reverse`) are built.
         """
-        from timeline.cache.narrow import candidates
+        from timeline.cache.narrow import candidates, exact
 
         found = self._guard(lambda: candidates(self, f))
         if found is None:
             return None
+        if limit is not None and len(found) > limit and self._guard(lambda: exact(self, f)):
+            rank = self.rank
+            chosen = sorted(found, key=rank.__getitem__, reverse=reverse)[:limit]
+            return self.events(chosen), self.placement(chosen), True
         positions = sorted(found)
-        return self.events(positions), self.placement(positions)
+        return self.events(positions), self.placement(positions), False
+
+    @property
+    def rank(self) -> list[int]:
+        """Each position's place in the timeline order."""
+
+        def work() -> list[int]:
+            rank = [0] * self.count
+            for i, p in enumerate(self.timeline):
+                rank[p] = i
+            return rank
+
+        return self._get("rank", work)
 
     def first(self, n: int, *, reverse: bool = False) -> tuple[list[Event], Placement]:
         """The first (or last) n events in timeline order."""

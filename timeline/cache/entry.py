@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-LAYOUT = 2  # bump when what the tables hold or mean changes
+LAYOUT = 3  # bump when what the tables hold or mean changes
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, crc INTEGER NOT NULL);
 CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL, crc INTEGER NOT NULL);
@@ -118,7 +118,9 @@ class Entry:
         return out
 
     def set_meta(self, key: str, value: Any) -> None:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        from timeline.cache.build import plain
+
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=plain)
         self._write("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, text, _crc(key, text)))
 
     def drop_meta(self, key: str) -> None:

@@ -174,10 +174,9 @@ def merge(into: Summary, more: Summary) -> None:
 
 def date_text(data: str) -> str:
     """The date as written of an event from its cached table (a valid one)."""
-    import json
-
+    from timeline.cache.build import table_of
     from timeline.store.events import event
     from timeline.store.fields import Anything, Collector
 
-    e = event(Collector("", "", Anything(), Anything()), 0, json.loads(data), 0)
+    e = event(Collector("", "", Anything(), Anything()), 0, table_of(data), 0)
     return e.date.text if e is not None else "?"

@@ -37,6 +37,40 @@ def candidates(engine: Engine, f: Any) -> Found:
     return found
 
 
+def exact(engine: Engine, f: Any) -> bool:
+    """Do the positions `candidates` gives hold exactly the events `f` keeps, each certainly?
+
+    True when every clause is one the postings answer to the letter: a tag, a type, a source,
+    an id, a person, a word. Then `list --limit N` needs to build only the first N of them.
+    """
+    from timeline import query
+
+    parts = query.clauses(f)
+    return bool(parts) and all(_exact(engine, c) for c in parts)
+
+
+def _exact(engine: Engine, clause: Any) -> bool:
+    from timeline.query import Window, terms
+
+    if isinstance(clause, Window):
+        return False
+    if isinstance(clause, (terms.AnyOf, terms.AllOf)):
+        return all(_exact(engine, part) for part in clause.parts)
+    if clause.negated:
+        return False
+    if clause.field in ("tag", "type", "source", "id"):
+        return True
+    if clause.field == "actor":
+        from timeline.query.offices import parse_office
+
+        return parse_office(engine.head, clause.value) is None  # an office holds only on some dates
+    if clause.field == "text":
+        from timeline.query import words
+
+        return len(words.needle(clause.value)) == 1  # a phrase is checked word by word
+    return False
+
+
 def _and(a: Found, b: Found) -> Found:
     if a is None:
         return b

@@ -11,7 +11,6 @@ entry anew instead, and a store with a problem always goes to the full load that
 
 from __future__ import annotations
 
-import json
 import os
 from array import array
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from timeline.cache import blocks as blocks_mod
 from timeline.cache import index
-from timeline.cache.build import Facts, Rebuild, check_head, facts, read_events
+from timeline.cache.build import Facts, Rebuild, check_head, facts, read_events, table_of
 from timeline.cache.entry import Damaged, Entry, pack, unpack
 from timeline.query.order import Relation
 
@@ -168,10 +167,10 @@ def _facts_of(entry: Entry, numbers: list[int]) -> list[tuple[int, Facts, str]]:
     c = Collector("", "", Anything(), Anything())
     dummy = blocks_mod.Block(blocks_mod.EVENT, "", 0, 0, 0, b"")  # only the facts' counts are used
     for n, (_, data) in sorted(entry.rows(numbers).items()):
-        e = event(c, 0, json.loads(data), 0)
+        e = event(c, 0, table_of(data), 0)
         if e is None:
             raise Damaged(f"event {n}")
-        out.append((n, facts(e, json.loads(data), dummy), data))
+        out.append((n, facts(e, data, dummy), data))
     return out
 
 

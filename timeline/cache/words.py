@@ -9,7 +9,6 @@ writes keep it current.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from timeline.cache.entry import Damaged, Entry, pack, unpack
@@ -21,7 +20,9 @@ if TYPE_CHECKING:
 
 def tokens(data: str) -> set[str]:
     """The words of an event's cached table (title and summary)."""
-    raw = json.loads(data)
+    from timeline.cache.build import table_of
+
+    raw = table_of(data)
     return set(words.words(raw.get("title", ""))) | set(words.words(raw.get("summary", "")))
 
 

@@ -117,12 +117,15 @@ def ordered(
             # Everything matches: the first events of the stored timeline order are the answer.
             events, placement = index.first(limit, reverse=reverse)
             return [Match(e, True, ()) for e in events]
-        narrowed = index.narrow(f)
+        narrowed = index.narrow(f, limit=limit, reverse=reverse)
         if narrowed is None:
             events = list(store.events)
             placement = index.placement(range(len(events)))
         else:
-            events, placement = narrowed
+            events, placement, limited = narrowed
+            if limited:  # the index built only the first `limit` of an exact answer
+                found = match(store, f, events, placement=placement)
+                return cut(order.sort_matches(found, placement), None, reverse=reverse)
     placement = placement or order.place(store)
     found = match(store, f, events, placement=placement)
     return cut(order.sort_matches(found, placement), limit, reverse=reverse)
