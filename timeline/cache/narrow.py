@@ -154,13 +154,31 @@ def _relation(engine: Engine, field: str, value: str) -> Found:
     if anchor is None:
         return set()  # match reports the unknown id
     placed = engine.placed
+    low, high = placed[3 * anchor], placed[3 * anchor + 1]
+    # As query.match decides: a chain of links, else the dates, tested for "yes" before "no" (a
+    # contradiction can leave an event's placed bounds crossed, and then both tests hold).
     if field == "after":
-        start = placed[3 * anchor]
-        found = {p for p in range(engine.count) if placed[3 * p + 1] >= start}
+        found = {p for p in range(engine.count) if placed[3 * p + 1] >= low or placed[3 * p] > high}
     else:
-        end = placed[3 * anchor + 1]
-        found = {p for p in range(engine.count) if placed[3 * p] <= end}
-    return found | {anchor}
+        found = {p for p in range(engine.count) if placed[3 * p] <= high or placed[3 * p + 1] < low}
+    chained = _reachable(engine, value, forward=field == "after")
+    where = engine.position
+    return found | {where[eid] for eid in chained if eid in where} | {anchor}
+
+
+def _reachable(engine: Engine, start: str, *, forward: bool) -> set[str]:
+    edges: dict[str, list[str]] = {}
+    for r in engine.relations:
+        a, b = (r.earlier, r.later) if forward else (r.later, r.earlier)
+        edges.setdefault(a, []).append(b)
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for nxt in edges.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
 
 
 def _range(engine: Engine, clause: Any, within: Found) -> Found:

@@ -139,6 +139,8 @@ def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any,
 
 def derive(entry: Entry, ids: list[str], bounds: list[int], lines: list[int], rels: list[Relation]) -> None:
     """Write positions, placement, the timeline order and the first warning for the events as they now are."""
+    where = {eid: p for p, eid in enumerate(ids)}
+    rels = sorted(rels, key=lambda r: where[r.owner])  # store order, as a full load lists them (stable)
     rows: dict[str, str] = {}
 
     def dated(eid: str) -> str:
