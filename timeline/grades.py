@@ -12,22 +12,6 @@ from dataclasses import dataclass
 
 from timeline.model import CREDIBILITY, RELIABILITY, Event, Store
 
-RELIABILITY_WORDS = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CREDIBILITY_WORDS = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
 _WANTED = re.compile(r"([A-Fa-f])?([1-6])?")
 HINT = "write a reliability letter A-F and/or a credibility digit 1-6, like B2, B or 2"
 

@@ -123,9 +123,6 @@ class Entry:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=plain)
         self._write("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, text, _crc(key, text)))
 
-    def drop_meta(self, key: str) -> None:
-        self._write("DELETE FROM meta WHERE key = ?", (key,))
-
     def drop_memos(self) -> None:
         """Forget every value worked out from the store as it was (`Engine.memo`)."""
         self._write("DELETE FROM meta WHERE key LIKE 'memo:%'")

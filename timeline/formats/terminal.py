@@ -68,7 +68,7 @@ class Lines:
     def __str__(self) -> str:
         return "".join(line.plain.rstrip() + "\n" for line in self.lines)
 
-    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+    def __rich_console__(self, console: Any, _options: Any) -> Iterator[Any]:
         from rich.segment import Segment
 
         styles: dict[str, Any] = {}

@@ -74,10 +74,6 @@ def actor_labels(e: Event, store: Store) -> list[str]:
     return [f"{actor_name(store, a)} ({clean(offices[a])})" if a in offices else actor_name(store, a) for a in e.actors]
 
 
-def source_names(e: Event, store: Store) -> list[str]:
-    return [source_name(store, c.id) for c in e.sources]
-
-
 def citation_url(e_source: Citation, store: Store) -> str | None:
     """The article's own address if the event gives one, else the source's."""
     if e_source.url:

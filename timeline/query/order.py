@@ -108,18 +108,39 @@ def place_bounds(
         succ.setdefault(r.earlier, []).append(r.later)
     linked = list({*succ, *(r.later for r in rels)})
     component = components(linked, succ)
+    cyclic = _cyclic(earliest, component, rels)
+    order, succ, pred = _acyclic_order(linked, component, rels)
+    for eid in order:
+        for nxt in succ.get(eid, ()):
+            if earliest[eid] > earliest[nxt]:
+                earliest[nxt] = earliest[eid]
+            depth[nxt] = max(depth[nxt], depth[eid] + 1)
+    for eid in reversed(order):
+        for prev in pred.get(eid, ()):
+            if latest[eid] < latest[prev]:
+                latest[prev] = latest[eid]
+    return earliest, latest, depth, cyclic
+
+
+def _cyclic(ids: Iterable[str], component: dict[str, int], rels: Sequence[Relation]) -> tuple[str, ...]:
+    """The events on a cycle, in the order of `ids`: in a component of several, or linked to themselves."""
     size: dict[int, int] = {}
     for n in component.values():
         size[n] = size.get(n, 0) + 1
     looped = {r.earlier for r in rels if r.earlier == r.later}
-    cyclic = tuple(eid for eid in earliest if eid in component and (size[component[eid]] > 1 or eid in looped))
+    return tuple(eid for eid in ids if eid in component and (size[component[eid]] > 1 or eid in looped))
 
-    succ = {}
+
+def _acyclic_order(
+    linked: list[str], component: dict[str, int], rels: Sequence[Relation]
+) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+    """A topological order of the links between components (Kahn), with the links it followed."""
+    succ: dict[str, list[str]] = {}
     pred: dict[str, list[str]] = {}
     indeg = dict.fromkeys(linked, 0)
     for r in rels:
         if component[r.earlier] == component[r.later]:
-            continue
+            continue  # links inside a cycle cannot all hold; they are left out
         succ.setdefault(r.earlier, []).append(r.later)
         pred.setdefault(r.later, []).append(r.earlier)
         indeg[r.later] += 1
@@ -129,17 +150,10 @@ def place_bounds(
         eid = ready.pop()
         order.append(eid)
         for nxt in succ.get(eid, ()):
-            if earliest[eid] > earliest[nxt]:
-                earliest[nxt] = earliest[eid]
-            depth[nxt] = max(depth[nxt], depth[eid] + 1)
             indeg[nxt] -= 1
             if indeg[nxt] == 0:
                 ready.append(nxt)
-    for eid in reversed(order):
-        for prev in pred.get(eid, ()):
-            if latest[eid] < latest[prev]:
-                latest[prev] = latest[eid]
-    return earliest, latest, depth, cyclic
+    return order, succ, pred
 
 
 def components(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:

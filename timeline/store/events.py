@@ -316,26 +316,34 @@ def _plain_citations(raw: Any, known: Any) -> tuple[Citation, ...] | None:
                 return None
             out.append(Citation(id=item))
             continue
-        if type(item) is not dict or not _CITATION_ITEM_KEYS.issuperset(item):
+        citation = _plain_citation(item, known)
+        if citation is None:
             return None
-        sid, url, note, published = item.get("id"), item.get("url"), item.get("note"), item.get("published")
-        credibility = item.get("credibility")
-        if type(sid) is not str or not sid.strip() or sid not in known or "said" in item:
-            return None  # a citation in the source's own words is checked against its publication day
-        if (url is not None and type(url) is not str) or (note is not None and type(note) is not str):
-            return None
-        if credibility is not None and (type(credibility) is not int or credibility not in CREDIBILITY):
-            return None
-        when = None
-        if published is not None:
-            if type(published) is not str and not isinstance(published, date):
-                return None
-            try:
-                when = dates.from_toml(published)
-            except dates.DateError:
-                return None
-        out.append(Citation(id=sid, url=url, published=when, note=note, credibility=credibility))
+        out.append(citation)
     return tuple(out)
+
+
+def _plain_citation(item: Any, known: Any) -> Citation | None:
+    """A citation table with nothing to report, else None (`said` is always checked in full)."""
+    if type(item) is not dict or not _CITATION_ITEM_KEYS.issuperset(item) or "said" in item:
+        return None
+    sid, url, note, published = item.get("id"), item.get("url"), item.get("note"), item.get("published")
+    credibility = item.get("credibility")
+    if type(sid) is not str or not sid.strip() or sid not in known:
+        return None
+    if (url is not None and type(url) is not str) or (note is not None and type(note) is not str):
+        return None
+    if credibility is not None and (type(credibility) is not int or credibility not in CREDIBILITY):
+        return None
+    when = None
+    if published is not None:
+        if type(published) is not str and not isinstance(published, date):
+            return None
+        try:
+            when = dates.from_toml(published)
+        except dates.DateError:
+            return None
+    return Citation(id=sid, url=url, published=when, note=note, credibility=credibility)
 
 
 def _checked_event(c: Collector, n: int, raw: Any, line: int) -> Event | None:

@@ -21,7 +21,6 @@ ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ID_RULE = "use letters, digits, '-', '_' or '.', starting with a letter or digit"
 
 # Codes shared with `timeline check`; load() stops on any error among them.
-SYNTAX = "E001"
 UNKNOWN_KEY = "E002"
 MISSING = "E003"
 BAD_VALUE = "E004"

@@ -131,41 +131,50 @@ class Locator:
                 expect_value = False
                 i += 1
             elif expect_value:
-                expect_value = False
-                item_path: str | None = path
-                if stack and stack[-1][1] == "[":
-                    frame = stack[-1]
-                    # Deep inside nested arrays nothing is worth placing, and building ever
-                    # longer paths there would make the scan quadratic.
-                    item_path = f"{frame[0]}.{frame[2]}" if frame[0] is not None and len(stack) < _DEPTH else None
-                    if frame[0] is not None:
-                        self._items.setdefault(frame[0], []).append(line)
-                    frame[2] += 1
-                if value == "{" and item_path is not None:
-                    self._tables.setdefault(item_path, line)
-                if value in ("[", "{"):
-                    stack.append([item_path, value, 0])
-                    # An array's first item comes next; an inline table's first key does.
-                    expect_value = value == "["
+                expect_value = self._start_value(stack, value, line, path)
                 i += 1
             elif value == ",":
                 expect_value = bool(stack) and stack[-1][1] == "["
                 i += 1
             elif stack and stack[-1][1] == "{":
-                parts, j = _dotted(tokens, i)
-                if parts and j < len(tokens) and tokens[j][1] == "=":
-                    table = stack[-1][0]
-                    if table is not None:
-                        self._note_key(table, parts, line)
-                    path = _join(table, ".".join(parts)) if table is not None and len(stack) < _DEPTH else None
-                    expect_value = True
-                    j += 1
-                i = max(j, i + 1)
+                i, path, expect_value = self._inline_key(tokens, i, stack, line, path, expect_value)
             else:
                 i += 1
             if not stack and not expect_value:
                 return i
         return i
+
+    def _start_value(self, stack: list[list], value: str, line: int, path: str | None) -> bool:
+        """Note a value that begins (an array item, an inline table); True if another value must follow."""
+        item_path: str | None = path
+        if stack and stack[-1][1] == "[":
+            frame = stack[-1]
+            # Deep inside nested arrays nothing is worth placing, and building ever longer
+            # paths there would make the scan quadratic.
+            item_path = f"{frame[0]}.{frame[2]}" if frame[0] is not None and len(stack) < _DEPTH else None
+            if frame[0] is not None:
+                self._items.setdefault(frame[0], []).append(line)
+            frame[2] += 1
+        if value == "{" and item_path is not None:
+            self._tables.setdefault(item_path, line)
+        if value in ("[", "{"):
+            stack.append([item_path, value, 0])
+            # An array's first item comes next; an inline table's first key does.
+            return value == "["
+        return False
+
+    def _inline_key(
+        self, tokens: list[tuple[str, str, int]], i: int, stack: list[list], line: int, path: str | None, expect: bool
+    ) -> tuple[int, str | None, bool]:
+        """A `key =` in an inline table: note it; return the next index, its value's path, whether a value follows."""
+        parts, j = _dotted(tokens, i)
+        if parts and j < len(tokens) and tokens[j][1] == "=":
+            table = stack[-1][0]
+            if table is not None:
+                self._note_key(table, parts, line)
+            path = _join(table, ".".join(parts)) if table is not None and len(stack) < _DEPTH else None
+            return j + 1, path, True
+        return max(j, i + 1), path, expect
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:

@@ -141,16 +141,6 @@ def tables(text: str) -> list[Table]:
     return [Table(group, start, _next_line(text, end)) for (group, start), end in zip(found, ends, strict=True)]
 
 
-def root_end(text: str, first: Table | None) -> int:
-    """Offset of the line after the last key/value before the first header (0 if none)."""
-    limit = first.start if first else len(text)
-    last = 0
-    for m in _TOKEN.finditer(text, 0, limit):
-        if m.group()[0] not in " \t\r\n#":
-            last = m.end()
-    return _next_line(text, last) if last else 0
-
-
 def _group(tokens: list[str]) -> str:
     first = tokens[0] if tokens else ""
     if first[:1] in "\"'":
