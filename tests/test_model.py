@@ -47,7 +47,7 @@ def test_loaded_store_holds_tuples_not_lists():
     reply = s.by_id["reply"]
     assert isinstance(s.events, tuple)
     assert isinstance(reply.actors, tuple) and isinstance(reply.sources, tuple) and isinstance(reply.claims, tuple)
-    assert reply.offices == (("kulubaev", "foreign minister"),)
+    assert reply.roles == (("kulubaev", "foreign minister"),)
     assert reply.date.text == "2024-02-09"
     assert [c.date.text for c in reply.claims] == ["2024-02-09", "2024-02-11"]
 

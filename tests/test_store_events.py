@@ -83,4 +83,4 @@ def test_a_plain_table_takes_the_quick_path():
         "in_response_to": ["y"],
     }
     e = _plain_event(Collector("", "x.toml", ACTORS, SOURCES), 0, raw, 1)
-    assert e is not None and e.offices == (("viguerie", "ambassador"),) and e.sources[1].published.text == "2024-02-10"
+    assert e is not None and e.roles == (("viguerie", "ambassador"),) and e.sources[1].published.text == "2024-02-10"

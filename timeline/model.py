@@ -81,8 +81,9 @@ class Event:
     summary: str = ""
     type: str | None = None
     actors: tuple[str, ...] = ()
-    # (actor id, office) pairs where the store says in which office an actor took part.
-    offices: tuple[tuple[str, str], ...] = ()
+    # (actor id, role) pairs: the office an actor acted in, where the store names it (TOML `role`,
+    # JSON `roles`); one of the roles the actor holds in `Actor.roles`.
+    roles: tuple[tuple[str, str], ...] = ()
     tags: tuple[str, ...] = ()
     sources: tuple[Citation, ...] = ()
     in_response_to: tuple[str, ...] = ()

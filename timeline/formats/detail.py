@@ -47,7 +47,7 @@ def render_event(e: Event, store: Store, *, width: int = 80) -> str:
         out += ["", *_wrap(clean(e.summary), width, "", "")]
     if e.actors:
         out += ["", "actors:"]
-        cited = dict(e.offices)
+        cited = dict(e.roles)
         for aid in e.actors:
             roles = roles_on(store, aid, e)
             line = f"- {actor_name(store, aid)} ({clean(aid)})"

@@ -30,7 +30,7 @@ def event_json(e: Event, store: Store) -> dict[str, Any]:
         "type": e.type,
         "status": e.status,
         "actors": list(e.actors),
-        "roles": {aid: role for aid, role in e.offices},
+        "roles": {aid: role for aid, role in e.roles},
         "tags": list(e.tags),
         "sources": list(e.source_ids),
         "citations": [

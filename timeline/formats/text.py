@@ -70,7 +70,7 @@ def actor_names(e: Event, store: Store) -> list[str]:
 
 def actor_labels(e: Event, store: Store) -> list[str]:
     """Actors with the office the event names for them: 'Jeenbek Kulubaev (foreign minister)'."""
-    offices = dict(e.offices)
+    offices = dict(e.roles)
     return [f"{actor_name(store, a)} ({clean(offices[a])})" if a in offices else actor_name(store, a) for a in e.actors]
 
 

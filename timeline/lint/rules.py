@@ -1,6 +1,6 @@
 """The rules `timeline check` adds to the schema's: each takes the built store, yields Problems.
 
-Every function here is pure. Lines come from the store text through `Where`, which only scans
+Every function here is pure. Lines come from the store text through `Places`, which only scans
 the text when a rule has something to report. The look-alike search is in `timeline.check_similar`.
 """
 
@@ -18,7 +18,7 @@ from timeline.store.locate import Locator
 from timeline.text import fold, short
 
 
-class Where:
+class Places:
     """Line and column of things in the store text, found on demand."""
 
     def __init__(self, text: str, data: Mapping[str, Any]) -> None:
@@ -63,7 +63,7 @@ def _table(e: Event) -> str:
 # ---- events and their sources -------------------------------------------------------------
 
 
-def sourcing(store: Store, where: Where) -> Iterator[Problem]:
+def sourcing(store: Store, where: Places) -> Iterator[Problem]:
     """W001 no source at all; N001 a single source; W002 disputed dates with none preferred."""
     for e in store.events:
         cited = e.cited
@@ -116,7 +116,7 @@ def used_ids(data: Mapping[str, Any]) -> tuple[set[str], set[str]]:
     return actors, sources
 
 
-def unused(store: Store, where: Where) -> Iterator[Problem]:
+def unused(store: Store, where: Places) -> Iterator[Problem]:
     """W004 actors and W005 sources that no event mentions."""
     actors, sources = used_ids(where.data)
     for aid in store.actors:
@@ -136,12 +136,12 @@ def _reversed(role: Role) -> bool:
     return role.start is not None and role.end is not None and role.end.latest < role.start.earliest
 
 
-def offices(store: Store, where: Where) -> Iterator[Problem]:
+def offices(store: Store, where: Places) -> Iterator[Problem]:
     """W007 an office the actor never held; W006 an office held, but not at the event's date."""
     from timeline.query.offices import NO, held, tenure
 
     for e in store.events:
-        for aid, office in e.offices:
+        for aid, office in e.roles:
             actor = store.actors.get(aid)
             if actor is None:
                 continue  # E006 already says the actor is unknown
@@ -168,7 +168,7 @@ def offices(store: Store, where: Where) -> Iterator[Problem]:
 # ---- links between events ------------------------------------------------------------------
 
 
-def links(store: Store, where: Where) -> Iterator[Problem]:
+def links(store: Store, where: Places) -> Iterator[Problem]:
     """E009 a link that says an event follows one the dates put certainly after it."""
     from timeline.query.order import broken, link_message
 
@@ -179,7 +179,7 @@ def links(store: Store, where: Where) -> Iterator[Problem]:
         yield _problem("E009", link_message(r, dated), line, column, owner.id)
 
 
-def cycles(store: Store, where: Where) -> Iterator[Problem]:
+def cycles(store: Store, where: Places) -> Iterator[Problem]:
     """E010 each cycle of links once, at the link written first in the file."""
     from timeline.query.order import place, relations
 
@@ -242,7 +242,7 @@ def _path(start: str, goal: str, succ: Mapping[str, list[str]], within: set[str]
 # ---- look-alike events ---------------------------------------------------------------------
 
 
-def duplicates(store: Store, where: Where) -> Iterator[Problem]:
+def duplicates(store: Store, where: Places) -> Iterator[Problem]:
     """W003 events with overlapping dates and near-identical titles, or the same actors and type."""
     events = store.events
     for later, earlier, why, more in look_alikes(events):
@@ -258,7 +258,7 @@ def duplicates(store: Store, where: Where) -> Iterator[Problem]:
 # ---- claim status, names and anchored dates ------------------------------------------------
 
 
-def overdue(store: Store, where: Where, today: date | None = None) -> Iterator[Problem]:
+def overdue(store: Store, where: Places, today: date | None = None) -> Iterator[Problem]:
     """N002 planned or announced events whose every possible day has passed and that nothing follows."""
     from timeline import dates
 
@@ -273,7 +273,7 @@ def overdue(store: Store, where: Where, today: date | None = None) -> Iterator[P
             yield _problem("N002", message, where.key(e, "status"), eid=e.id)
 
 
-def same_person(store: Store, where: Where) -> Iterator[Problem]:
+def same_person(store: Store, where: Places) -> Iterator[Problem]:
     """W008 actors whose names or aliases are spellings of one another (Жапаров, Zhaparov)."""
     from timeline import names
 
@@ -298,7 +298,7 @@ def same_person(store: Store, where: Where) -> Iterator[Problem]:
             yield _problem("W008", message, store.actors[aid].line or None)
 
 
-def anchors(store: Store, where: Where) -> Iterator[Problem]:
+def anchors(store: Store, where: Places) -> Iterator[Problem]:
     """W009 citations whose words ("last Friday"), read against their publication day, miss the event's date."""
     from timeline import dates, relative
 
@@ -325,7 +325,7 @@ def anchors(store: Store, where: Where) -> Iterator[Problem]:
 
 
 # Each rule with the codes it can yield, so a run skips rules whose codes are all off.
-CHECKERS: tuple[tuple[frozenset[str], Callable[[Store, Where], Iterator[Problem]]], ...] = (
+CHECKERS: tuple[tuple[frozenset[str], Callable[[Store, Places], Iterator[Problem]]], ...] = (
     (frozenset({"W001", "N001", "W002"}), sourcing),
     (frozenset({"W004", "W005"}), unused),
     (frozenset({"W006", "W007"}), offices),
@@ -340,5 +340,5 @@ CHECKERS: tuple[tuple[frozenset[str], Callable[[Store, Where], Iterator[Problem]
 
 def run(store: Store, data: Mapping[str, Any], text: str, on: frozenset[str]) -> list[Problem]:
     """Every finding of the enabled rules (the caller filters codes a checker yields but is off)."""
-    where = Where(text, data)
+    where = Places(text, data)
     return [p for codes, checker in CHECKERS if codes & on for p in checker(store, where)]

@@ -136,11 +136,11 @@ def _apply(
     data = before.data
     if insert.kind == "events":
         # New events go at the end: only the end of the file needs reading to place them.
-        _, before_block, after_block = place(data[-4096:].decode("utf-8", "replace"), "events")
+        _, before_block, after_block = insertion(data[-4096:].decode("utf-8", "replace"), "events")
         cut = len(data)
     else:
         text = text if text is not None else decode(data, name)
-        offset, before_block, after_block = place(text, insert.kind)
+        offset, before_block, after_block = insertion(text, insert.kind)
         # decode() drops a UTF-8 byte-order mark; the bytes before it are kept as they are.
         bom = len(_BOM) if data.startswith(_BOM) else 0
         cut = bom + len(text[:offset].encode("utf-8"))
@@ -212,7 +212,7 @@ def render(insert: Insert) -> str:
     return "\n".join(parts)
 
 
-def place(text: str, kind: str) -> tuple[int, str, str]:
+def insertion(text: str, kind: str) -> tuple[int, str, str]:
     """Where a new table of `kind` goes, and the line breaks it needs before and after.
 
     [[events]] go at the end. [actors.*]/[sources.*] go after the last table of their kind,
