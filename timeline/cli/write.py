@@ -264,9 +264,12 @@ def actors_add(
     if alias:
         fields["aliases"] = [_text("--alias", a) for a in alias]
     if country:
-        if not (len(country) == 2 and country.isascii() and country.isalpha()):
-            raise UsageError(f"--country: '{country}' is not a two-letter ISO 3166 code like KG or US")
-        fields["country"] = country.upper()
+        from timeline.store.fields import country_problem
+
+        wrong = country_problem(country.strip().upper())
+        if wrong:
+            raise UsageError(f"--country: {wrong}")
+        fields["country"] = country.strip().upper()
     if office:
         role: dict[str, Any] = {"title": _text("--office", office)}
         if office_alias:

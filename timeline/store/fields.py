@@ -218,6 +218,13 @@ def bad_id(c: Collector, ident: str, where: Where, what: str, eid: str | None = 
     return True
 
 
+def country_problem(code: str) -> str | None:
+    """Why `code` is not a country as the store writes it (ISO 3166-1 alpha-2, upper case), or None."""
+    if re.fullmatch(r"[A-Z]{2}", code):
+        return None
+    return f"'{short(code)}' is not an ISO 3166-1 alpha-2 code like \"KG\""
+
+
 def id_problem(ident: str) -> str | None:
     """Why `ident` cannot be an id, or None when it can."""
     return None if ID.fullmatch(ident) else f"'{short(ident)}' is not a valid id: {ID_RULE}"

@@ -22,6 +22,7 @@ from timeline.store.fields import (
     bad_id,
     check_keys,
     choice_field,
+    country_problem,
     date_field,
     kind_of,
     text_field,
@@ -105,12 +106,9 @@ def _actor(c: Collector, aid: str, raw: Any, line: int) -> Actor | None:
         if role is not None:
             roles.append(role)
     country = text_field(c, raw, "country", where, what)
-    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-        c.add(
-            BAD_VALUE,
-            where.at("country"),
-            f"{what}: field 'country': '{short(country)}' is not an ISO 3166-1 alpha-2 code like \"KG\"",
-        )
+    wrong = country_problem(country) if country is not None else None
+    if wrong:
+        c.add(BAD_VALUE, where.at("country"), f"{what}: field 'country': {wrong}")
     return Actor(
         id=aid,
         name=name,
