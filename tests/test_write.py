@@ -388,7 +388,7 @@ def test_actors_add_registers_an_office_with_its_span(tmp_path, capsys):
     [
         (("actors", "add", "X", "--id", "ab"), "actor 'ab' already exists (line 4)"),
         (("actors", "add", "X", "--start", "2024"), "give --office too"),
-        (("actors", "add", "X", "--country", "Kyrgyzstan"), "two-letter ISO 3166 code"),
+        (("actors", "add", "X", "--country", "Kyrgyzstan"), "ISO 3166-1 alpha-2 code"),
         (("actors", "add", "X", "--office", "Envoy", "--start", "2024-02-30"), "--start:"),
         (("actors", "add", "X", "--office", "E", "--start", "2024", "--end", "2023"), "end"),
         (("sources", "add", "X", "--id", "s"), "source 's' already exists (line 7)"),
