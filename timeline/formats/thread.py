@@ -25,6 +25,22 @@ def roots(store: Store, e: Event) -> list[Event]:
     return tops
 
 
+def members(store: Store, e: Event) -> list[Event]:
+    """Every event of `e`'s thread (its roots and all their replies, transitively), in timeline order."""
+    children: dict[str, list[Event]] = {}
+    for other in store.events:
+        for parent in other.in_response_to:
+            children.setdefault(parent, []).append(other)
+    found: dict[str, Event] = {}
+    frontier = roots(store, e)
+    while frontier:
+        cur = frontier.pop()
+        if cur.id not in found:
+            found[cur.id] = cur
+            frontier += children.get(cur.id, [])
+    return sort_events(store, list(found.values()))
+
+
 def draw(store: Store, e: Event) -> list[str]:
     """Lines of the tree that holds `e`; `e` itself is marked with '◀'."""
     placement = place(store)
