@@ -11,7 +11,7 @@ import pytest
 
 from timeline import cache, query, store
 from timeline.cache import index
-from timeline.formats import RENDERERS, Context, get
+from timeline.formats import RENDERERS, Context, as_text, get
 from timeline.query import order
 
 EXTRA_EVENT = """
@@ -166,15 +166,15 @@ def index_answer(path: Path, f: query.Filter) -> tuple[list, Context]:
 
 @pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
 def test_index_answers_like_a_full_load_in_every_format(bundled, f):
-    """For each filter, the events and every text format rendered from them are the same."""
+    """For each filter, the events and every format rendered from them are the same, byte for byte."""
     cache.load(bundled)
     full, full_ctx = full_answer(bundled, f)
     fast, fast_ctx = index_answer(bundled, f)
     assert fast == full
     for name in RENDERERS:
-        a, b = get(name)(full, full_ctx), get(name)(fast, fast_ctx)
-        if isinstance(a, (str, bytes)):
-            assert b == a, name
+        # iCalendar's stamp comes from the events, not the clock, so no format needs an exception.
+        a = as_text(get(name)(full, full_ctx), width=80)
+        assert as_text(get(name)(fast, fast_ctx), width=80) == a, name
 
 
 def test_prepare_gives_the_same_listing_cold_warm_and_off(bundled, monkeypatch):

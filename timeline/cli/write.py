@@ -15,7 +15,7 @@ import typer
 from timeline.cli import prompts
 from timeline.cli.common import FileOpt, Meter, store_path, typed_date
 from timeline.errors import TimelineError, UsageError
-from timeline.model import Problem
+from timeline.model import Problem, Store
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Print the TOML that would be added; change nothing.")]
 
@@ -89,6 +89,10 @@ def add(
     event_id: Annotated[
         Optional[str], typer.Option("--id", help="The id; default: made from the date and title.")
     ] = None,
+    allow_new: Annotated[
+        bool,
+        typer.Option("--allow-new", help="Accept a new tag or type even when it looks like one the store has."),
+    ] = False,
     dry_run: DryRunOpt = False,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt, even on a terminal.")] = False,
     file: FileOpt = None,
@@ -125,6 +129,7 @@ def add(
     path = store_path(file)
     if (when is None or title is None) and prompts.interactive(no_input):
         fields = prompts.ask_event(fields, path)
+    confirmed = set(fields.pop("new", ()))  # look-alikes typed twice at the prompt
     for flag in ("--date", "--title"):
         if not fields.get(flag[2:]):
             raise UsageError(
@@ -134,7 +139,8 @@ def add(
 
     def plan(store):
         checked = importer.check([importer.Row(fields)], store, today=today)
-        _fail_on([_as_flag(p) for p in checked.problems], status=2)
+        lookalikes = [] if allow_new else _lookalikes(store, fields, confirmed)
+        _fail_on([_as_flag(p) for p in checked.problems] + lookalikes, status=2)
         return write.Insert("events", checked.events)
 
     done = transact(path, plan, dry_run)
@@ -264,6 +270,23 @@ def _add_table(kind: str, base: str, explicit: bool, fields: dict[str, Any], dry
         return
     sys.stdout.write(chosen[-1] + "\n")
     sys.stderr.write(f"Added {kind[:-1]} {chosen[-1]} to {path}:{done.line}.\n")
+
+
+def _lookalikes(store: Store, fields: dict[str, Any], confirmed: set[str]) -> list[str]:
+    """A new tag or type that looks like one the store has is a typo until shown otherwise."""
+    from timeline.query import names
+    from timeline.text import short
+
+    out = []
+    given = [("--type", "type", fields.get("type"), names.types(store))]
+    given += [("--tag", "tag", t, names.tags(store)) for t in fields.get("tags") or ()]
+    for flag, kind, value, known in given:
+        if not isinstance(value, str) or value in confirmed:
+            continue
+        hint = names.lookalike(value, known)
+        if hint:
+            out.append(f"{flag}: '{short(value)}' is not a {kind} in the store; {hint} (if it is new, add --allow-new)")
+    return out
 
 
 def _fail_on(problems: list[str], *, status: int) -> None:
