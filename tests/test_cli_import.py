@@ -252,3 +252,13 @@ def test_one_bad_row_in_3700_imports_nothing(tmp_path, capsys):
     assert err.splitlines()[0].startswith("coded.csv:1900: field 'date': \"2024-02-30\"")
     assert "1 of 3700 rows has problems" in err
     assert (tmp_path / "events.toml").read_bytes() == before
+
+
+def test_one_row_is_one_event_in_the_words_too(commented, tmp_path, capsys):
+    """'Imported 1 event', and a second import of it says '1 row is already in'."""
+    one = tmp_path / "one.csv"
+    one.write_text("date,title\n2024-05-01,Only one\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(one))
+    assert code == 0 and f"Imported 1 event into {commented.name} from line" in err
+    code, _, err = run(capsys, "import", str(one), "--skip-existing")
+    assert code == 0 and f"Nothing to import: 1 row is already in {commented.name}." in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -89,6 +90,27 @@ def build(only: str | None = None) -> typer.Typer:
     return app
 
 
+def plain_words(command: Any) -> Any:
+    """Help shows arguments as words people read (ID, QUERY...), not '<list[str]>' or '{ID}'.
+
+    Newer typer adds a Python type after each argument's name and braces around required ones
+    in the usage line, whatever the metavar says; this puts back the plain name.
+    """
+    for param in command.params:
+        if param.param_type_name == "argument" and hasattr(param, "display_type_rich"):
+            param.display_type_rich = lambda ctx: None
+            param._usage_display_name = functools.partial(_usage_name, param)
+    for sub in getattr(command, "commands", {}).values():
+        plain_words(sub)
+    return command
+
+
+def _usage_name(param: Any) -> str:
+    name = param.metavar or param.name.upper()
+    name = name if param.required else f"[{name}]"
+    return name + ("..." if param.nargs != 1 else "")
+
+
 def __getattr__(name: str) -> typer.Typer:
     # `timeline.cli.app`, the whole app, for tests and tools that want it; built on first use.
     if name == "app":
@@ -143,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
 def _run(args: list[str]) -> int:
     """Run the command line; the exit status. The framework's own errors are worded like ours."""
     click_error = _click_exception()
-    command = typer.main.get_command(build(_command_name(args)))
+    command = plain_words(typer.main.get_command(build(_command_name(args))))
     try:
         status = command.main(args=args, prog_name="timeline", standalone_mode=False)
     except click_error as e:

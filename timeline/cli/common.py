@@ -25,6 +25,7 @@ FileOpt = Annotated[
     typer.Option(
         "--file",
         "-f",
+        metavar="PATH",
         help="The store to read. Default: $TIMELINE_FILE, else events.toml here or in the nearest parent folder.",
         show_default=False,
     ),

@@ -43,28 +43,39 @@ def list_(
         typer.Option(
             "--actor",
             "-a",
+            metavar="NAME",
             help="Actor id, name or alias, or an office: 'foreign minister', 'ambassador@united states' "
             "(repeat to widen).",
             autocompletion=complete_actors,
         ),
     ] = None,
     tag: Annotated[
-        Optional[list[str]], typer.Option("--tag", "-t", help="Tag (repeat to widen).", autocompletion=complete_tags)
+        Optional[list[str]],
+        typer.Option("--tag", "-t", metavar="TAG", help="Tag (repeat to widen).", autocompletion=complete_tags),
     ] = None,
     source: Annotated[
         Optional[list[str]],
-        typer.Option("--source", "-s", help="Source id or name (repeat to widen).", autocompletion=complete_sources),
+        typer.Option(
+            "--source",
+            "-s",
+            metavar="SOURCE",
+            help="Source id or name (repeat to widen).",
+            autocompletion=complete_sources,
+        ),
     ] = None,
     type_: Annotated[
-        Optional[list[str]], typer.Option("--type", help="Event type, e.g. meeting (repeat to widen).")
+        Optional[list[str]], typer.Option("--type", metavar="TYPE", help="Event type, e.g. meeting (repeat to widen).")
     ] = None,
     text: Annotated[
-        Optional[list[str]], typer.Option("--text", help="Words in the title or summary, any case.")
+        Optional[list[str]], typer.Option("--text", metavar="WORDS", help="Words in the title or summary, any case.")
     ] = None,
     since: Annotated[
-        Optional[str], typer.Option(help="Keep events that may fall on or after this date: 2024-02, '9 Feb 2024'.")
+        Optional[str],
+        typer.Option(metavar="DATE", help="Keep events that may fall on or after this date: 2024-02, '9 Feb 2024'."),
     ] = None,
-    until: Annotated[Optional[str], typer.Option(help="Keep events that may fall on or before this date.")] = None,
+    until: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Keep events that may fall on or before this date.")
+    ] = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -72,12 +83,14 @@ def list_(
         ),
     ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Say under each event why it matched.")] = False,
-    limit: Annotated[Optional[int], typer.Option(min=0, help="Show at most N events.")] = None,
+    limit: Annotated[Optional[int], typer.Option(min=0, metavar="N", help="Show at most N events (0: all).")] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     width: WidthOpt = None,
-    title: Annotated[Optional[str], typer.Option(help="Title for document formats (default: the store's).")] = None,
+    title: Annotated[
+        Optional[str], typer.Option(metavar="TEXT", help="Title for document formats (default: the store's).")
+    ] = None,
     file: FileOpt = None,
 ) -> None:
     """List events in time order, filtered by flags and query terms.

@@ -42,8 +42,11 @@ title = {title}
 
 
 def init(
-    path: Annotated[Optional[str], typer.Argument(help="The file to create, or a folder for its events.toml.")] = None,
-    title: Annotated[str, typer.Option(help="The timeline's title.")] = "Timeline",
+    path: Annotated[
+        Optional[str],
+        typer.Argument(metavar="PATH", help="The file to create, or a folder for its events.toml.", show_default=False),
+    ] = None,
+    title: Annotated[str, typer.Option(metavar="TEXT", help="The timeline's title.")] = "Timeline",
 ) -> None:
     """Start a new, empty store with a short commented header. Never overwrites a file."""
     from timeline import store as store_mod
@@ -63,31 +66,42 @@ def init(
 def add(
     when: Annotated[
         Optional[str],
-        typer.Option("--date", "-d", help="2024-02-09, 2024-02, 2024, '9 Feb 2024', today; 2024-02? if unsure."),
+        typer.Option(
+            "--date", "-d", metavar="DATE", help="2024-02-09, 2024-02, 2024, '9 Feb 2024', today; 2024-02? if unsure."
+        ),
     ] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="One line saying what happened.")] = None,
-    summary: Annotated[Optional[str], typer.Option("--summary", help="A few sentences.")] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", help="A kind of event, e.g. meeting, letter.")] = None,
+    title: Annotated[
+        Optional[str], typer.Option("--title", metavar="TEXT", help="One line saying what happened.")
+    ] = None,
+    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="A few sentences.")] = None,
+    type_: Annotated[
+        Optional[str], typer.Option("--type", metavar="TYPE", help="A kind of event, e.g. meeting, letter.")
+    ] = None,
     actor: Annotated[
-        Optional[list[str]], typer.Option("--actor", "-a", help="Actor id, name or alias (repeat).")
+        Optional[list[str]], typer.Option("--actor", "-a", metavar="NAME", help="Actor id, name or alias (repeat).")
     ] = None,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="Tag (repeat).")] = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Source id or name (repeat).")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", help="Tag (repeat).")] = None,
+    source: Annotated[
+        Optional[list[str]], typer.Option("--source", "-s", metavar="SOURCE", help="Source id or name (repeat).")
+    ] = None,
     url: Annotated[
         Optional[list[str]],
-        typer.Option("--url", help="The article's address; the n-th --url goes with the n-th --source."),
+        typer.Option("--url", metavar="URL", help="The article's address; the n-th --url goes with the n-th --source."),
     ] = None,
     in_response_to: Annotated[
-        Optional[list[str]], typer.Option("--in-response-to", help="Id of the event this answers (repeat).")
+        Optional[list[str]],
+        typer.Option("--in-response-to", metavar="ID", help="Id of the event this answers (repeat)."),
     ] = None,
     after: Annotated[
-        Optional[list[str]], typer.Option("--after", help="Id of an event this certainly follows (repeat).")
+        Optional[list[str]],
+        typer.Option("--after", metavar="ID", help="Id of an event this certainly follows (repeat)."),
     ] = None,
     before: Annotated[
-        Optional[list[str]], typer.Option("--before", help="Id of an event this certainly precedes (repeat).")
+        Optional[list[str]],
+        typer.Option("--before", metavar="ID", help="Id of an event this certainly precedes (repeat)."),
     ] = None,
     event_id: Annotated[
-        Optional[str], typer.Option("--id", help="The id; default: made from the date and title.")
+        Optional[str], typer.Option("--id", metavar="ID", help="The id; default: made from the date and title.")
     ] = None,
     allow_new: Annotated[
         bool,
@@ -153,24 +167,35 @@ def add(
 
 
 def actors_add(
-    name: Annotated[str, typer.Argument(help="The person's name as usually written.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The person's name as usually written.", show_default=False)
+    ],
     actor_id: Annotated[
-        Optional[str], typer.Option("--id", help="The id events use; default: made from the name.")
+        Optional[str], typer.Option("--id", metavar="ID", help="The id events use; default: made from the name.")
     ] = None,
     alias: Annotated[
-        Optional[list[str]], typer.Option("--alias", help="Another spelling of the name (repeat).")
+        Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Another spelling of the name (repeat).")
     ] = None,
-    country: Annotated[Optional[str], typer.Option(help="ISO 3166 country code, e.g. KG or US.")] = None,
+    country: Annotated[
+        Optional[str], typer.Option(metavar="CODE", help="ISO 3166 country code, e.g. KG or US.")
+    ] = None,
     office: Annotated[
-        Optional[str], typer.Option("--office", help="An office held, e.g. 'Minister of Foreign Affairs'.")
+        Optional[str],
+        typer.Option("--office", metavar="TITLE", help="An office held, e.g. 'Minister of Foreign Affairs'."),
     ] = None,
     office_alias: Annotated[
         Optional[list[str]],
-        typer.Option("--office-alias", help="Another name for the office, e.g. 'foreign minister' (repeat)."),
+        typer.Option(
+            "--office-alias", metavar="TITLE", help="Another name for the office, e.g. 'foreign minister' (repeat)."
+        ),
     ] = None,
-    org: Annotated[Optional[str], typer.Option(help="Where the office is, e.g. Kyrgyzstan.")] = None,
-    start: Annotated[Optional[str], typer.Option(help="When the office began: 2022-04-22, 'Apr 2022'.")] = None,
-    end: Annotated[Optional[str], typer.Option(help="When it ended; leave out if still in office.")] = None,
+    org: Annotated[Optional[str], typer.Option(metavar="ORG", help="Where the office is, e.g. Kyrgyzstan.")] = None,
+    start: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="When the office began: 2022-04-22, 'Apr 2022'.")
+    ] = None,
+    end: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="When it ended; leave out if still in office.")
+    ] = None,
     dry_run: DryRunOpt = False,
     file: FileOpt = None,
 ) -> None:
@@ -205,12 +230,15 @@ def actors_add(
 
 
 def sources_add(
-    name: Annotated[str, typer.Argument(help="The source's name, e.g. 'Radio Liberty (RFE/RL)'.")],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", show_default=False, help="The source's name, e.g. 'Radio Liberty (RFE/RL)'."),
+    ],
     source_id: Annotated[
-        Optional[str], typer.Option("--id", help="The id events cite; default: made from the name.")
+        Optional[str], typer.Option("--id", metavar="ID", help="The id events cite; default: made from the name.")
     ] = None,
-    kind: Annotated[Optional[str], typer.Option(help="e.g. 'news agency', ministry, NGO.")] = None,
-    url: Annotated[Optional[str], typer.Option(help="The outlet's home page.")] = None,
+    kind: Annotated[Optional[str], typer.Option(metavar="KIND", help="e.g. 'news agency', ministry, NGO.")] = None,
+    url: Annotated[Optional[str], typer.Option(metavar="URL", help="The outlet's home page.")] = None,
     dry_run: DryRunOpt = False,
     file: FileOpt = None,
 ) -> None:

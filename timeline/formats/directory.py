@@ -6,7 +6,7 @@ from collections import Counter
 
 from timeline import dates
 from timeline.model import Store
-from timeline.text import clean
+from timeline.text import clean, plural
 
 
 def actor_rows(store: Store) -> list[str]:
@@ -35,7 +35,7 @@ def source_rows(store: Store) -> list[str]:
 
 
 def _events(n: int) -> str:
-    return "1 event" if n == 1 else f"{n} events"
+    return plural(n, "event")
 
 
 def tag_rows(store: Store) -> list[str]:

@@ -79,7 +79,7 @@ def render_text(stats: Stats, store: Store, *, width: int = 80, top: int = 10, t
     import textwrap
 
     from timeline.formats.text import actor_name, source_name
-    from timeline.text import clean
+    from timeline.text import clean, plural
 
     width = max(width, 40)
 
@@ -88,7 +88,7 @@ def render_text(stats: Stats, store: Store, *, width: int = 80, top: int = 10, t
 
     placed = stats.events - len(stats.unplaced)
     out = wrap(clean(title)) if title else []
-    out += wrap(f"{stats.events} events; {placed} fall within one month, {len(stats.unplaced)} do not.")
+    out += wrap(f"{plural(stats.events, 'event')}; {placed} fall within one month, {len(stats.unplaced)} do not.")
     out += ["", "Events per month"]
     out += _table([(label, n, "") for label, n in folded_months(stats)], width)
     if stats.unplaced:
