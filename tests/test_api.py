@@ -58,12 +58,24 @@ def test_select_refuses_a_bad_term_as_a_usage_error():
 
 @pytest.mark.parametrize("fmt", ["rich", "plain", "markdown", "json", "csv", "html", "ics", "timelinejs"])
 def test_render_gives_text_in_every_format(fmt):
-    """Every --format renders to a string from matches or from events."""
+    """Every --format renders to a string from matches or from events; only data formats say how each matched."""
     store = timeline.load(BUNDLED)
     matches = timeline.select(store, actor="kulubaev")
     text = timeline.render(store, matches, format=fmt)
     assert isinstance(text, str) and text
-    assert text == timeline.render(store, [m.event for m in matches], format=fmt)
+    plain = timeline.render(store, [m.event for m in matches], format=fmt)
+    assert (text == plain) is (fmt not in ("json", "csv"))
+    marks = {"json": '"match": "certain"', "csv": ",match,why\r\n"}
+    if fmt in marks:
+        assert marks[fmt] in text and marks[fmt] not in plain
+
+
+def test_render_accepts_format_aliases_and_suggests():
+    """render() takes the aliases the CLI takes, and a misspelt format gets a suggestion."""
+    store = timeline.load(BUNDLED)
+    assert timeline.render(store, [], format="md") == timeline.render(store, [], format="markdown")
+    with pytest.raises(timeline.UsageError, match="did you mean 'markdown'"):
+        timeline.render(store, [], format="markdwn")
 
 
 def test_render_json_is_the_list_the_cli_prints(bundled, capsys):

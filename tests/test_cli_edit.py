@@ -70,10 +70,10 @@ def calls(tmp_path: Path) -> list[list[str]]:
 
 
 def test_without_a_terminal_edit_is_an_error(bundled, capsys):
-    """With no terminal no editor is started: a one-line error, the store untouched."""
+    """With no terminal no editor is started: a one-line usage error (exit 2), the store untouched."""
     before = bundled.read_bytes()
     code, out, err = run(capsys, "edit", "law-signed")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert "timeline edit needs a terminal" in err
     assert bundled.read_bytes() == before
 

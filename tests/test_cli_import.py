@@ -308,3 +308,13 @@ def test_csv_status_column(commented, capsys):
     assert code == 0, err
     code, out, _ = run(capsys, "list", "status:announced", "--format", "json")
     assert [e["title"] for e in json.loads(out)] == ["Talks announced"]
+
+
+def test_one_row_is_one_event_in_the_words_too(commented, tmp_path, capsys):
+    """'Imported 1 event', and a second import of it says '1 row is already in'."""
+    one = tmp_path / "one.csv"
+    one.write_text("date,title\n2024-05-01,Only one\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(one))
+    assert code == 0 and f"Imported 1 event into {commented.name} from line" in err
+    code, _, err = run(capsys, "import", str(one), "--skip-existing")
+    assert code == 0 and f"Nothing to import: 1 row is already in {commented.name}." in err

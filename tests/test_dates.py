@@ -67,7 +67,6 @@ VALID = [
     ("2023/2024-02", D(2023, 1, 1), D(2024, 2, 29), "interval", "2023 – Feb 2024"),
     ("2024-02/2024-02-01", D(2024, 2, 1), D(2024, 2, 1), "interval", "Feb 2024 – 1 Feb 2024"),
     ("2024-02-09/2024-03", D(2024, 2, 9), D(2024, 3, 31), "interval", "9 Feb 2024 – Mar 2024"),
-    ("202X/2024-02-09", D(2020, 1, 1), D(2024, 2, 9), "interval", "2020s – 9 Feb 2024"),
     # Qualifiers on interval ends.
     ("2004-06~/2004-08?", D(2004, 6, 1), D(2004, 8, 31), "interval", "c. Jun 2004 – Aug 2004?"),
     ("2024-01%/2024-02", D(2024, 1, 1), D(2024, 2, 29), "interval", "c. Jan 2024? – Feb 2024"),
@@ -83,13 +82,8 @@ VALID = [
     ("2024-02-09T14:30+06:00", D(2024, 2, 9), D(2024, 2, 9), "day", "9 Feb 2024 14:30 +06:00"),
     ("2024-02-09T23:30-05:00", D(2024, 2, 9), D(2024, 2, 9), "day", "9 Feb 2024 23:30 -05:00"),
     ("2024-02-09T00:15:00.5+14:00?", D(2024, 2, 9), D(2024, 2, 9), "day", "9 Feb 2024 00:15:00.5 +14:00?"),
-    (
-        "2024-02-09T14:30Z/2024-02-10",
-        D(2024, 2, 9),
-        D(2024, 2, 10),
-        "interval",
-        "9 Feb 2024 14:30 UTC – 10 Feb 2024",
-    ),
+    # Minutes without seconds: beyond EDTF on purpose, so a source's "14:30" is not made "14:30:00".
+    ("1985-04-12T23:20", D(1985, 4, 12), D(1985, 4, 12), "day", "12 Apr 1985 23:20"),
 ]
 
 
@@ -156,6 +150,12 @@ INVALID = [
     ("2024-02-09T10:00+06:0", "must be Z, +HH, +HHMM or +HH:MM"),
     ("2024-02-09T10:00+24", "must be Z, +HH, +HHMM or +HH:MM"),
     ("2024-02T10:00Z", "a time of day needs a full date"),
+    # Beyond EDTF levels 0 and 1: an interval end with a time of day, or with unspecified digits.
+    ("2004-02-01T10:10:10/2005", 'its ends take no time of day; write "2004-02-01"'),
+    ("2004/2005-01-01T10:00Z", 'its ends take no time of day; write "2005-01-01"'),
+    ("2004-06-XX/2004-07-03", "an interval end cannot have unspecified digits (X)"),
+    ("202X/2024-02-09", "an interval end cannot have unspecified digits (X)"),
+    ("2024/20XX", "an interval end cannot have unspecified digits (X)"),
     ("", "empty date"),
     (" 2024", "remove the spaces"),
     ("2024-02-09/2024-01-01", "ends before it starts"),
@@ -414,3 +414,16 @@ def test_one_of_bounds_cover_members(texts: list[str]) -> None:
     assert d.earliest == min(x.earliest for x in dates)
     assert d.latest == max(x.latest for x in dates)
     assert one_of(dates[::-1]) == d
+
+
+@pytest.mark.parametrize("text", ["2004-02-01T10:10:10/2005", "2004-06-XX/2004-07-03"])
+def test_level_2_intervals_in_a_store_are_located_errors(tmp_path, capsys, text):
+    """A store holding an interval EDTF levels 0-1 do not allow fails to load with its line and field."""
+    from tests.test_cli import run
+
+    (tmp_path / "events.toml").write_text(f'[[events]]\nid = "e1"\ndate = "{text}"\ntitle = "T"\n', encoding="utf-8")
+    code, out, err = run(capsys, "list", "--format", "plain")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"timeline: error: events.toml:3: event 'e1': field 'date': \"{text}\": an interval")
+    code, out, _ = run(capsys, "check")
+    assert code == 1 and f"events.toml:3: E007 error: event 'e1': field 'date': \"{text}\"" in out

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.test_cli import run
-from timeline.formats.csv import COLUMNS, neutralise
+from timeline.formats.csv import COLUMNS, MATCH_COLUMNS, neutralise
 from timeline.text import clean
 
 FIXTURE = str(Path(__file__).parent / "data" / "formats" / "fixture.toml")
@@ -24,9 +24,9 @@ def rows(capsys, *args: str) -> tuple[str, list[dict[str, str]]]:
 
 
 def test_header_and_one_row_per_event(capsys):
-    """The header is COLUMNS; each event is one row, in timeline order, with CRLF line ends."""
+    """The header is COLUMNS and how each matched; each event is one row, in timeline order, with CRLF line ends."""
     out, table = rows(capsys)
-    assert out.split("\r\n", 1)[0] == ",".join(COLUMNS)
+    assert out.split("\r\n", 1)[0] == ",".join(COLUMNS + MATCH_COLUMNS)
     assert [r["id"] for r in table][:3] == ["idea", "letters", "invitation"]
     assert len(table) == 12
     assert out.endswith("\r\n") and "\n" not in out.replace("\r\n", "")

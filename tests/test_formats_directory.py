@@ -52,4 +52,4 @@ def test_thread_draws_the_exchange(bundled, capsys):
 def test_unknown_actor_page(bundled, capsys):
     """`actors show` with nobody by that name is a one-line error."""
     code, _, err = run(capsys, "actors", "show", "nobody")
-    assert code == 1 and err.startswith("timeline: error: ") and err.count("\n") == 1
+    assert code == 2 and err.startswith("timeline: error: ") and err.count("\n") == 1

@@ -83,3 +83,13 @@ def test_file_follows_rfc_5545_framing(capsys):
     for ev in events.values():
         assert ev["DTSTAMP"].dt == datetime(2024, 6, 1, tzinfo=timezone.utc)
         assert str(ev["TRANSP"]) == "TRANSPARENT"
+
+
+def test_without_source_date_epoch_the_stamp_comes_from_the_store(capsys, monkeypatch):
+    """No clock: DTSTAMP is the latest day the events name, so two exports are byte-identical."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    out, events = calendar(capsys)
+    assert {ev["DTSTAMP"].dt for ev in events.values()} == {datetime(2024, 8, 31, tzinfo=timezone.utc)}
+    _, some = calendar(capsys, "--until", "2024-01")
+    assert {ev["DTSTAMP"].dt for ev in some.values()} == {datetime(2024, 1, 15, tzinfo=timezone.utc)}
+    assert calendar(capsys)[0] == out

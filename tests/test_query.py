@@ -166,7 +166,7 @@ def test_limit_and_reverse(sample):
     ordered = order.sort_events(sample, sample.events)
     assert [e.id for e in query.cut(ordered, 2)] == ["law", "letter"]
     assert [e.id for e in query.cut(ordered, 2, reverse=True)] == ["open", "visit"]
-    assert query.cut(ordered, 0) == []
+    assert query.cut(ordered, 0) == ordered  # 0 means no limit, as --top 0 does
     assert query.cut(ordered, None) == ordered
     assert [e.id for e in query.cut(ordered, None, reverse=True)] == [e.id for e in reversed(ordered)]
 

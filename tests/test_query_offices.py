@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -90,3 +91,33 @@ def test_office_match_says_why(s):
 def test_holders_lists_every_tenure(s):
     """Both ministers hold the office, in store order."""
     assert [a.id for a, _ in holders(s, parse_office(s, "foreign minister"))] == ["kazakbaev", "kulubaev"]
+
+
+def test_qualifier_may_name_the_posting_country(bundled, capsys):
+    """'ambassador@kyrgyzstan' (the README's example) finds the US ambassador posted there, as '@united states' does."""
+    from tests.test_cli import run
+
+    found = []
+    for q in ("ambassador@kyrgyzstan", "ambassador@united states", "ambassador@US", "ambassador@kyrgyz republic"):
+        code, out, err = run(capsys, "list", "--actor", q, "--format", "json")
+        assert code == 0, err
+        found.append([e["id"] for e in json.loads(out)])
+    assert found[0] == ["ambassador-credentials", "reply-handed-over"] and all(f == found[0] for f in found)
+
+
+@pytest.mark.parametrize(
+    ("wanted", "message"),
+    [
+        ("ambassador@narnia", "no 'ambassador' of or in 'narnia'; try 'ambassador@united states' or "
+         "'ambassador@kyrgyzstan'"),
+        ("ambasador@kyrgyzstan", "no office called 'ambasador'; did you mean 'ambassador'"),
+        ("foreign minister@us", "no 'foreign minister' of or in 'us'; try 'foreign minister@kyrgyzstan'"),
+        ("@kyrgyzstan", "write an office and a place around '@'"),
+    ],
+)  # fmt: skip
+def test_a_qualified_office_that_finds_nobody_names_the_part_that_failed(bundled, capsys, wanted, message):
+    """The message says whether the office or the place matched nothing, and what would match."""
+    from tests.test_cli import run
+
+    code, _, err = run(capsys, "list", "--actor", wanted)
+    assert code == 2 and err.startswith(f"timeline: error: --actor {wanted}: {message}"), err

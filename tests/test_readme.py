@@ -5,7 +5,9 @@ A console block runs in a fresh folder holding a copy of the bundled store and t
 folder, unless an HTML comment just above it says otherwise:
 
     <!-- readme-test: continue -->      the folder of the block before (a session that goes on)
-    <!-- readme-test: empty -->         an empty folder
+    <!-- readme-test: empty -->         a folder without the store
+    <!-- readme-test: session NAME -->  one folder for every block of that name, without the store at
+                                        first (a session the README tells in several blocks)
     <!-- readme-test: skip REASON -->   not run (say why: e.g. it shows a store broken on purpose)
 
 In the shown output a line holding only "…" (indented or not) stands for any number of lines.
@@ -28,14 +30,14 @@ from tests.conftest import ROOT
 
 README = ROOT / "README.md"
 _FENCE = re.compile(r"^```console\n(.*?)^```\n", re.M | re.S)
-_DIRECTIVE = re.compile(r"<!-- readme-test: (continue|empty|skip)\b ?(.*?) -->\s*$")
+_DIRECTIVE = re.compile(r"<!-- readme-test: (continue|empty|session|skip)\b ?(.*?) -->\s*$")
 
 
 @dataclass
 class Block:
     line: int
-    mode: str  # "fresh", "continue", "empty" or "skip"
-    reason: str
+    mode: str  # "fresh", "continue", "empty", "session" or "skip"
+    reason: str  # why it is skipped, or the session's name
     steps: list[tuple[str, list[str]]]  # (command, expected output lines)
 
 
@@ -82,8 +84,8 @@ def _fresh(folder: Path, *, empty: bool) -> None:
     folder.mkdir(parents=True)
     if not empty:
         shutil.copy(ROOT / "events.toml", folder / "events.toml")
-        if (ROOT / "examples").is_dir():
-            shutil.copytree(ROOT / "examples", folder / "examples")
+    if (ROOT / "examples").is_dir():
+        shutil.copytree(ROOT / "examples", folder / "examples")
 
 
 ALL = blocks(README.read_text(encoding="utf-8"))
@@ -94,7 +96,7 @@ _FOLDERS: dict[int, Path] = {}
 def test_the_readme_has_examples_and_most_of_them_run():
     """The parser finds the console blocks, and skipped ones say why."""
     assert len(ALL) > 10
-    assert all(b.reason for b in ALL if b.mode == "skip")
+    assert all(b.reason for b in ALL if b.mode in ("skip", "session"))
     assert sum(b.mode != "skip" for b in ALL) > len(ALL) // 2
 
 
@@ -110,6 +112,10 @@ def test_console_block_prints_what_the_readme_shows(block, tmp_path_factory):
         earlier = [line for line in _FOLDERS if line < block.line]
         assert earlier, f"README.md:{block.line}: 'continue' needs a block run before it"
         folder = _FOLDERS[max(earlier)]
+    elif block.mode == "session":
+        folder = state / f"session-{block.reason}"
+        if not folder.exists():
+            _fresh(folder, empty=True)
     else:
         folder = state / f"block-{block.line}"
         _fresh(folder, empty=block.mode == "empty")

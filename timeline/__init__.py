@@ -94,17 +94,18 @@ def render(
 
     Possible matches carry their note, and with `explain` every match says why it matched.
     """
-    from timeline import query
-    from timeline.formats import RENDERERS, Context, as_text, get
+    from timeline.formats import Context, as_text, get, listing, resolve
 
-    if format not in RENDERERS:
-        from timeline.text import suggest
-
-        raise UsageError(f"format '{format}' is unknown; {suggest(format, RENDERERS)}")
+    format = resolve(format, flag="format")  # noqa: A001 - the flag's own name
     items = list(items)
     matches = [m for m in items if not isinstance(m, Event)]
-    events = [m if isinstance(m, Event) else m.event for m in items]
-    ctx = Context(store=store, width=width, title=title or store.title, notes=query.notes(matches, explain=explain))
+    if len(matches) == len(items):
+        events, ctx = listing(store, matches, explain=explain, width=width, title=title)
+    else:  # plain events were not selected by a query: nothing to say about how they matched
+        from timeline import query
+
+        events = [m if isinstance(m, Event) else m.event for m in items]
+        ctx = Context(store=store, width=width, title=title or store.title, notes=query.notes(matches, explain=explain))
     return as_text(get(format)(events, ctx), width=width)
 
 

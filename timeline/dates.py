@@ -17,13 +17,18 @@ Store date language (what `parse` accepts; the whole string, no surrounding spac
   ``Z`` or an offset ``+HH``, ``+HHMM`` or ``+HH:MM``, then optionally a qualifier). The day is
   the day as written, whatever the offset; a time without an offset is a local time, kept as
   written. TOML date and date-time values are read as their ``isoformat()`` text.
+  ``HH:MM`` without seconds goes beyond EDTF, which asks for ``HH:MM:SS``, on purpose: sources
+  give minutes ("at 14:30"), and writing ``14:30:00`` would claim a precision they lack.
+  ISO 8601-1 itself allows the reduced form.
 - Seasons (EDTF level 1): ``2024-21`` spring, ``-22`` summer, ``-23`` autumn, ``-24`` winter,
   as Northern-hemisphere meteorological seasons: Mar–May, Jun–Aug, Sep–Nov, and Dec 2024 to
   Feb 2025 for winter 2024.
 - Intervals ``START/END``; each end is any of the above. ``..`` is an open end
   (``../2024-02-09``, ``2024-01/..``), an empty end is an unknown end (``/2024-02-09``,
   ``2024-01/``); both give unbounded bounds. At least one end must be a date, and the end
-  must not be certainly before the start.
+  must not be certainly before the start. As in EDTF levels 0 and 1, an end is a day, month,
+  year or season, optionally qualified: no time of day (``2004-02-01T10:10:10/2005``) and no
+  unspecified digits (``2004-06-XX/2004-07-03``, ``202X/2024``, which EDTF puts at level 2).
 - Not accepted: negative years and years past 9999 (``-1985``, ``Y170000002``: a calendar day
   cannot hold them), sets (``[a,b]``; `one_of` builds them), lower-case ``t``/``z``/``x``.
 """
@@ -109,6 +114,8 @@ def parse(text: str) -> EDate:
     a, b = parts
     if a in ("", "..") and b in ("", ".."):
         raise DateError(f'"{text}": an interval needs at least one known end, e.g. "2024-01/.."')
+    for part in (a, b):
+        _interval_end(part, text)
     start = None if a in ("", "..") else _single(a, text)
     end = None if b in ("", "..") else _single(b, text)
     if start and end and end.latest < start.earliest:
@@ -128,6 +135,18 @@ def parse(text: str) -> EDate:
         unknown_start=a == "",
         unknown_end=b == "",
     )
+
+
+def _interval_end(part: str, whole: str) -> None:
+    """Refuse in an interval end what EDTF levels 0 and 1 allow only in a single date."""
+    if "T" in part:
+        day = part.split("T", 1)[0]
+        raise DateError(f'"{whole}": an interval runs from day to day, so its ends take no time of day; write "{day}"')
+    if "X" in part:
+        raise DateError(
+            f'"{whole}": an interval end cannot have unspecified digits (X); write the known part, '
+            'e.g. "2004-06" for "2004-06-XX", or "2020/2024" for "202X/2024"'
+        )
 
 
 def _single(part: str, whole: str) -> EDate:

@@ -238,12 +238,13 @@ class Engine:
 
     def narrow(
         self, f: Any, *, limit: int | None = None, reverse: bool = False
-    ) -> tuple[list[Event], Placement, bool] | None:
+    ) -> tuple[list[Event], Placement, int | None] | None:
         """The events `f` may keep, built, with their placement; None when every event may match.
 
         Whatever it returns is a superset of what `timeline.query.match` keeps; match decides.
-        The flag says `limit` was applied already: when the index answers `f` exactly, only
-        the first `limit` events in timeline order (the last, `reverse`) are built.
+        The count, when not None, says `limit` was applied already, and how many matched: when the
+        index answers `f` exactly, only the first `limit` events in timeline order (the last,
+        `reverse`) are built.
         """
         from timeline.cache.narrow import candidates, exact
 
@@ -253,9 +254,9 @@ class Engine:
         if limit is not None and len(found) > limit and self._guard(lambda: exact(self, f)):
             rank = self.rank
             chosen = sorted(found, key=rank.__getitem__, reverse=reverse)[:limit]
-            return self.events(chosen), self.placement(chosen), True
+            return self.events(chosen), self.placement(chosen), len(found)
         positions = sorted(found)
-        return self.events(positions), self.placement(positions), False
+        return self.events(positions), self.placement(positions), None
 
     @property
     def rank(self) -> list[int]:

@@ -102,7 +102,7 @@ def count(summary: Summary, f: Facts, sign: int) -> None:
         bump(summary["actors"], a)
     for t in f.tags:
         bump(summary["tags"], t)
-    if f.kind is not None:
+    if f.kind:
         bump(summary["types"], f.kind)
     for s in f.cited:
         bump(summary["sources"], s)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -89,6 +90,27 @@ def build(only: str | None = None) -> typer.Typer:
     return app
 
 
+def plain_words(command: Any) -> Any:
+    """Help shows arguments as words people read (ID, QUERY...), not '<list[str]>' or '{ID}'.
+
+    Newer typer adds a Python type after each argument's name and braces around required ones
+    in the usage line, whatever the metavar says; this puts back the plain name.
+    """
+    for param in command.params:
+        if param.param_type_name == "argument" and hasattr(param, "display_type_rich"):
+            param.display_type_rich = lambda ctx: None
+            param._usage_display_name = functools.partial(_usage_name, param)
+    for sub in getattr(command, "commands", {}).values():
+        plain_words(sub)
+    return command
+
+
+def _usage_name(param: Any) -> str:
+    name = param.metavar or param.name.upper()
+    name = name if param.required else f"[{name}]"
+    return name + ("..." if param.nargs != 1 else "")
+
+
 def __getattr__(name: str) -> typer.Typer:
     # `timeline.cli.app`, the whole app, for tests and tools that want it; built on first use.
     if name == "app":
@@ -108,26 +130,75 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning every expected failure into one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        build(_command_name(args))(args=args, prog_name="timeline")
+        status = _run(args)
     except TimelineError as e:
+        from timeline.errors import Cancelled
         from timeline.text import clean
 
         # Messages quote store text; keep them one line and free of terminal control codes.
-        sys.stderr.write(f"timeline: error: {clean(e.message)}\n")
+        kind = "" if isinstance(e, Cancelled) else "error: "
+        sys.stderr.write(f"timeline: {kind}{clean(e.message)}\n")
         sys.exit(e.exit_code)
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(141)
     except KeyboardInterrupt:
+        # Start a new line: the terminal echoed ^C where the cursor was.
+        sys.stderr.write("\ntimeline: interrupted\n")
         sys.exit(130)
     except Exception as e:  # a bug in timeline, not in the user's input
         if os.environ.get("TIMELINE_DEBUG"):
             raise
+        from timeline.text import clean
+
+        # The exception's text may quote store or input text: make it inert like every other message.
         sys.stderr.write(
-            f"timeline: internal error: {type(e).__name__}: {e}; this is a bug in timeline — "
+            f"timeline: internal error: {clean(f'{type(e).__name__}: {e}')}; this is a bug in timeline — "
             "rerun with --debug for the traceback and report it\n"
         )
         sys.exit(70)
+    if status == 130:  # typer turns Ctrl-C inside a command into exit status 130
+        sys.stderr.write("\ntimeline: interrupted\n")
+    sys.exit(status)
+
+
+def _run(args: list[str]) -> int:
+    """Run the command line; the exit status. The framework's own errors are worded like ours."""
+    click_error = _click_exception()
+    command = plain_words(typer.main.get_command(build(_command_name(args))))
+    try:
+        status = command.main(args=args, prog_name="timeline", standalone_mode=False)
+    except click_error as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # `timeline` alone: the help, as a usage error
+            e.show()
+        else:
+            sys.stderr.write(f"timeline: error: {_framework_error(e, args)}\n")
+        return e.exit_code
+    except typer.Abort:  # end of input at a question the framework asked
+        sys.stderr.write("\ntimeline: cancelled\n")
+        return 130
+    return status if isinstance(status, int) else 0
+
+
+def _click_exception() -> Any:
+    """The framework's error class: newer typer carries its own copy of click."""
+    try:
+        from typer._click.exceptions import ClickException  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef, unused-ignore]
+    return ClickException
+
+
+def _framework_error(e: Any, args: list[str]) -> str:
+    """A click error ('No such option: --nope') as one of our lines, with where to read more."""
+    from timeline.text import clean
+
+    message = e.format_message()
+    message = message[:1].lower() + message[1:]
+    ctx = getattr(e, "ctx", None)
+    name = _command_name(args)
+    where = ctx.command_path if ctx is not None else "timeline" + (f" {name}" if name else "")
+    return clean(f"{message.rstrip('.')} (see '{where} --help')")
 
 
 def _quiet_stdout() -> None:

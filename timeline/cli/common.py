@@ -25,14 +25,21 @@ FileOpt = Annotated[
     typer.Option(
         "--file",
         "-f",
+        metavar="PATH",
         help="The store to read. Default: $TIMELINE_FILE, else events.toml here or in the nearest parent folder.",
         show_default=False,
     ),
 ]
 OutputOpt = Annotated[
-    Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+    Optional[str],
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="Write to this file (atomically) instead of stdout; its extension picks the format.",
+    ),
 ]
-WidthOpt = Annotated[Optional[int], typer.Option(min=20, help="Wrap text at this width.")]
+WidthOpt = Annotated[Optional[int], typer.Option(min=20, metavar="N", help="Wrap text at this width.")]
 
 
 def store_path(file: str | None) -> Path:
@@ -106,19 +113,42 @@ def terminal_width() -> int:
         return 80
 
 
-_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".ics": "ics"}
-_EXTENSIONS |= {".csv": "csv", ".json": "json", ".txt": "plain"}
+def choose_format(fmt: str | None, output: str | None = None, *, allowed: tuple[str, ...] = FORMATS) -> str:
+    """The --format asked for; else the one --output's extension names; else rich on a terminal, plain otherwise.
+
+    `allowed` are the formats this command or mode can write; anything else is a UsageError
+    naming them, whether it came from --format or from the output file's extension.
+    """
+    from timeline.formats import for_output, resolve
+
+    if fmt is not None:
+        return resolve(fmt, allowed=allowed)
+    chosen = for_output(output, allowed=allowed) if output not in (None, "-") else None
+    if chosen is not None:
+        return chosen
+    if output in (None, "-") and sys.stdout.isatty() and "rich" in allowed:
+        return "rich"
+    return "plain"
 
 
-def choose_format(fmt: str | None, output: str | None = None) -> str:
-    """The --format asked for; else the one --output's extension names; else rich on a terminal, plain piped."""
-    if fmt is None and output not in (None, "-"):
-        return _EXTENSIONS.get(Path(output).suffix.lower(), "plain")
-    if fmt is None:
-        return "rich" if sys.stdout.isatty() else "plain"
-    if fmt not in RENDERERS:
-        raise UsageError(f"--format: unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
-    return fmt
+def complete_formats(incomplete: str) -> list[str]:
+    """Format names (and their aliases) for shell completion."""
+    from timeline.formats import ALIASES
+
+    return [f for f in (*FORMATS, *ALIASES) if f.startswith(incomplete)]
+
+
+FormatOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help=f"Output format: {', '.join(FORMATS)} (md and txt are markdown and plain). "
+        "Default: from --output's extension, else rich on a terminal, plain otherwise.",
+        show_default=False,
+        autocompletion=complete_formats,
+    ),
+]
 
 
 def emit(result: Any, *, width: int, output: str | None = None) -> None:

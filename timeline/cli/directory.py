@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from timeline.cli.common import FileOpt, load_store
-from timeline.errors import TimelineError
+from timeline.cli.common import FileOpt, FormatOpt, OutputOpt, WidthOpt, choose_format, emit, load_store, terminal_width
+from timeline.errors import UsageError
+
+if TYPE_CHECKING:
+    from timeline.model import Store
 
 
 def actors(ctx: typer.Context, file: FileOpt = None) -> None:
@@ -40,16 +43,53 @@ def tags(file: FileOpt = None) -> None:
 
 
 def actors_show(
-    actor_id: Annotated[str, typer.Argument(metavar="ACTOR", help="Actor id, name or alias.")],
+    actor_id: Annotated[str, typer.Argument(metavar="NAME", help="Actor id, name or alias.", show_default=False)],
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
     file: FileOpt = None,
 ) -> None:
-    """Show one person: names, offices with their spans, and their events."""
-    from timeline.formats.directory import actor_page
+    """Show one person: names, offices with their spans, and their events.
+
+    --format json gives the person as one object with their events; any other list format
+    gives their events as 'timeline list --actor ID' would.
+    """
     from timeline.query.offices import actor_ids
+    from timeline.text import short
 
     s = load_store(file)
     found = sorted(actor_ids(s, actor_id))
     if not found:
-        raise TimelineError(f"{s.path}: no actor called '{actor_id}'; see 'timeline actors' for ids and names")
+        raise UsageError(f"{s.path}: no actor called '{short(actor_id)}'; see 'timeline actors' for ids and names")
+    if len(found) > 1 and (fmt is not None or output is not None):
+        raise UsageError(f"'{short(actor_id)}' names {len(found)} actors ({', '.join(found)}); give one id")
     for n, aid in enumerate(found):
-        sys.stdout.write(("\n" if n else "") + "".join(line + "\n" for line in actor_page(s, aid)))
+        if n:
+            sys.stdout.write("\n")
+        show_actor(s, aid, fmt=fmt, output=output, width=width or terminal_width())
+
+
+def show_actor(s: Store, aid: str, *, fmt: str | None, output: str | None, width: int) -> None:
+    """A person's page in `fmt`: the page as text, JSON as one object, any other format as their events."""
+    from timeline.formats import Context, get
+    from timeline.formats.directory import actor_page
+
+    chosen = choose_format(fmt, output)
+    if chosen in ("plain", "rich"):
+        emit("".join(line + "\n" for line in actor_page(s, aid)), width=width, output=output)
+        return
+    if chosen == "json":
+        import json
+
+        from timeline.formats.json import actor_json
+        from timeline.text import json_escape
+
+        emit(
+            json_escape(json.dumps(actor_json(s, aid), ensure_ascii=False, indent=2)) + "\n", width=width, output=output
+        )
+        return
+    from timeline.query.tally import involving
+
+    events = involving(s, aid)
+    ctx = Context(store=s, width=width, title=s.actors[aid].name, filters=f"actor {aid}")
+    emit(get(chosen)(events, ctx), width=width, output=output)

@@ -20,7 +20,8 @@ _LINE_EDITORS = set("vi vim nvim view ex gvim mvim nano pico emacs emacsclient m
 
 def edit(
     item: Annotated[
-        Optional[str], typer.Argument(metavar="[ID]", help="An event, actor or source id; the editor opens at it.")
+        Optional[str],
+        typer.Argument(metavar="ID", help="An event, actor or source id; the editor opens at it.", show_default=False),
     ] = None,
     file: FileOpt = None,
 ) -> None:
@@ -30,7 +31,7 @@ def edit(
     store only if it loads cleanly. Otherwise you see why and may edit again or abandon.
     """
     if not prompts.interactive(False):
-        raise TimelineError("timeline edit needs a terminal; edit the file directly and run 'timeline check'")
+        raise UsageError("timeline edit needs a terminal; edit the file directly and run 'timeline check'")
     _edit_copy(store_path(file), item)
 
 

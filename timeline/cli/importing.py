@@ -12,6 +12,7 @@ import typer
 from timeline.cli.common import FileOpt, Meter, input_problem, store_path
 from timeline.cli.write import DryRunOpt, transact
 from timeline.errors import StoreError, TimelineError, UsageError
+from timeline.text import plural
 
 
 def import_(
@@ -22,7 +23,8 @@ def import_(
         ),
     ],
     fmt: Annotated[
-        Optional[str], typer.Option("--format", help="csv, json or timelinejs. Default: from the file's content.")
+        Optional[str],
+        typer.Option("--format", metavar="FORMAT", help="csv, json or timelinejs. Default: from the file's content."),
     ] = None,
     skip_existing: Annotated[
         bool, typer.Option("--skip-existing", help="Skip rows already in the store (same id, or same date and title).")
@@ -48,7 +50,7 @@ def import_(
         return
     path = store_path(file)
     today = date.today()
-    meter = Meter(f"Importing {len(rows)} rows")
+    meter = Meter(f"Importing {plural(len(rows), 'row')}")
 
     def plan(store):
         meter.total(len(rows))
@@ -59,7 +61,8 @@ def import_(
         if checked.problems:
             verb = "has" if checked.bad_rows == 1 else "have"
             message = (
-                f"{name}: {checked.bad_rows} of {len(rows)} rows {verb} problems (listed above); nothing was imported"
+                f"{name}: {checked.bad_rows} of {plural(len(rows), 'row')} {verb} problems (listed above); "
+                "nothing was imported"
             )
             raise TimelineError(message, problems=tuple(checked.problems))
         return write.Insert("events", checked.events, skipped=tuple(checked.skipped))
@@ -72,14 +75,15 @@ def import_(
         sys.stderr.write("".join(input_problem(p) + "\n" for p in e.problems))
         raise
     if not done.ids:
-        sys.stderr.write(f"Nothing to import: {len(done.skipped)} rows are already in {path}.\n")
+        verb = "is" if len(done.skipped) == 1 else "are"
+        sys.stderr.write(f"Nothing to import: {plural(len(done.skipped), 'row')} {verb} already in {path}.\n")
         return
     if dry_run:
         sys.stdout.write(done.block)
         return
     sys.stdout.write("".join(i + "\n" for i in done.ids))
     skipped = f"; skipped {len(done.skipped)} already there" if done.skipped else ""
-    sys.stderr.write(f"Imported {len(done.ids)} events into {path} from line {done.line}{skipped}.\n")
+    sys.stderr.write(f"Imported {plural(len(done.ids), 'event')} into {path} from line {done.line}{skipped}.\n")
 
 
 def _read_input(source: str) -> tuple[str, str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from timeline.cli.common import (
-    FORMATS,
     FileOpt,
+    FormatOpt,
     OutputOpt,
     WidthOpt,
     choose_format,
@@ -22,7 +21,10 @@ from timeline.cli.common import (
     terminal_width,
     warn,
 )
-from timeline.errors import TimelineError
+from timeline.errors import UsageError
+
+if TYPE_CHECKING:
+    from timeline.model import Event, Store
 
 
 def list_(
@@ -40,28 +42,37 @@ def list_(
         typer.Option(
             "--actor",
             "-a",
+            metavar="NAME",
             help="Actor id, name or alias, or an office: 'foreign minister', 'ambassador@united states' "
             "(repeat to widen).",
             autocompletion=complete_actors,
         ),
     ] = None,
     tag: Annotated[
-        Optional[list[str]], typer.Option("--tag", "-t", help="Tag (repeat to widen).", autocompletion=complete_tags)
+        Optional[list[str]],
+        typer.Option("--tag", "-t", metavar="TAG", help="Tag (repeat to widen).", autocompletion=complete_tags),
     ] = None,
     source: Annotated[
         Optional[list[str]],
-        typer.Option("--source", "-s", help="Source id or name (repeat to widen).", autocompletion=complete_sources),
+        typer.Option(
+            "--source",
+            "-s",
+            metavar="SOURCE",
+            help="Source id or name (repeat to widen).",
+            autocompletion=complete_sources,
+        ),
     ] = None,
     type_: Annotated[
-        Optional[list[str]], typer.Option("--type", help="Event type, e.g. meeting (repeat to widen).")
+        Optional[list[str]], typer.Option("--type", metavar="TYPE", help="Event type, e.g. meeting (repeat to widen).")
     ] = None,
     text: Annotated[
-        Optional[list[str]], typer.Option("--text", help="Words in the title or summary, any case.")
+        Optional[list[str]], typer.Option("--text", metavar="WORDS", help="Words in the title or summary, any case.")
     ] = None,
     status: Annotated[
         Optional[list[str]],
         typer.Option(
             "--status",
+            metavar="STATUS",
             help="What kind of claim: happened, reported, announced, planned, threatened, denied, "
             "hypothetical (repeat to widen).",
         ),
@@ -70,6 +81,7 @@ def list_(
         Optional[str],
         typer.Option(
             "--min-grade",
+            metavar="GRADE",
             help="Keep events with a source graded at least this on the Admiralty scale: B2 (reliability A-B and "
             "credibility 1-2), B (reliability only) or 2 (credibility only).",
         ),
@@ -78,14 +90,18 @@ def list_(
         Optional[int],
         typer.Option(
             "--min-sources",
+            metavar="N",
             min=0,
             help="Keep events resting on at least N independent sources (citations of one page count once).",
         ),
     ] = None,
     since: Annotated[
-        Optional[str], typer.Option(help="Keep events that may fall on or after this date: 2024-02, '9 Feb 2024'.")
+        Optional[str],
+        typer.Option(metavar="DATE", help="Keep events that may fall on or after this date: 2024-02, '9 Feb 2024'."),
     ] = None,
-    until: Annotated[Optional[str], typer.Option(help="Keep events that may fall on or before this date.")] = None,
+    until: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Keep events that may fall on or before this date.")
+    ] = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -93,19 +109,14 @@ def list_(
         ),
     ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Say under each event why it matched.")] = False,
-    limit: Annotated[Optional[int], typer.Option(min=0, help="Show at most N events.")] = None,
+    limit: Annotated[Optional[int], typer.Option(min=0, metavar="N", help="Show at most N events (0: all).")] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
-    fmt: Annotated[
-        Optional[str],
-        typer.Option(
-            "--format",
-            help=f"Output format: {', '.join(FORMATS)}. Default: rich on a terminal, plain otherwise.",
-            show_default=False,
-        ),
-    ] = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     width: WidthOpt = None,
-    title: Annotated[Optional[str], typer.Option(help="Title for document formats (default: the store's).")] = None,
+    title: Annotated[
+        Optional[str], typer.Option(metavar="TEXT", help="Title for document formats (default: the store's).")
+    ] = None,
     file: FileOpt = None,
 ) -> None:
     """List events in time order, filtered by flags and query terms.
@@ -131,7 +142,7 @@ def list_(
       timeline list --status threatened --min-sources 2
     """
     from timeline import query
-    from timeline.formats import Context, get
+    from timeline.formats import get, listing
 
     fmt = choose_format(fmt, output)
     f = query.make_filter(
@@ -152,11 +163,10 @@ def list_(
     warned = _first_warning(s)
     if warned:
         warn(f"{s.path}:{warned[0]}: {warned[1]} (see 'timeline check')")
-    matches = query.ordered(s, f, limit=limit, reverse=reverse)
+    matches, total = query.counted(s, f, limit=limit, reverse=reverse)
     w = width or terminal_width()
-    notes = query.notes(matches, explain=explain)
-    ctx = Context(store=s, width=w, title=title or s.title, filters=query.describe(f), notes=notes)
-    emit(get(fmt)([m.event for m in matches], ctx), width=w, output=output)
+    events, ctx = listing(s, matches, explain=explain, total=total, width=w, title=title, filters=query.describe(f))
+    emit(get(fmt)(events, ctx), width=w, output=output)
 
 
 def _first_warning(s) -> tuple[int, str] | None:
@@ -177,19 +187,13 @@ def show(
             metavar="ID",
             help="An event id as 'timeline list' shows it, or an actor id for that person's page.",
             autocompletion=complete_ids,
+            show_default=False,
         ),
     ],
     thread: Annotated[
         bool, typer.Option("--thread", help="Draw the exchange the event belongs to: message, replies, their replies.")
     ] = False,
-    fmt: Annotated[
-        Optional[str],
-        typer.Option(
-            "--format",
-            help=f"plain (the full page, default), json (one object), or any list format: {', '.join(FORMATS)}.",
-            show_default=False,
-        ),
-    ] = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     width: WidthOpt = None,
     file: FileOpt = None,
@@ -197,40 +201,55 @@ def show(
     """Show one event in full: every date claim, actor with offices, source with address, and links.
 
     Given an actor's id instead, show that person's offices and events. With --thread, draw the
-    exchange as a tree of in_response_to links.
+    exchange as a tree of in_response_to links. The page and the tree are text; --format json
+    gives the event (or the person, with their events) as one object, and any other format
+    gives the event, the person's events or the exchange's events as 'timeline list' would.
+
+    Examples:
+
+      timeline show law-signed
+
+      timeline show reply-handed-over --thread --output exchange.html
+
+      timeline show kulubaev --format json
     """
     s = load_store(file)
+    w = width or terminal_width()
     e = s.by_id.get(event_id)
     if e is None and event_id in s.actors:
-        from timeline.formats.directory import actor_page
+        from timeline.cli.directory import show_actor
 
-        sys.stdout.write("".join(line + "\n" for line in actor_page(s, event_id)))
+        show_actor(s, event_id, fmt=fmt, output=output, width=w)
         return
     if e is None:
-        from timeline.text import did_you_mean
+        from timeline.text import did_you_mean, short
 
-        hint = did_you_mean(event_id, s.by_id, cutoff=0.5) or "see 'timeline list' for ids"
-        raise TimelineError(f"{s.path}: no event with id '{event_id}'; {hint}")
-    w = width or terminal_width()
+        hint = did_you_mean(event_id, [*s.by_id, *s.actors], cutoff=0.5) or "see 'timeline list' for ids"
+        raise UsageError(f"{s.path}: no event or actor with id '{short(event_id)}'; {hint}")
+    chosen = choose_format(fmt, output)
+    emit(_event_text(s, e, chosen, w, thread=thread), width=w, output=output)
+
+
+def _event_text(s: Store, e: Event, fmt: str, width: int, *, thread: bool) -> Any:
+    """One event (or its exchange) in `fmt`: the page or tree as text, JSON as one object, else as a listing."""
+    from timeline.formats import Context, get
+
     if thread:
-        from timeline.formats.thread import draw
+        from timeline.formats.thread import draw, members
 
-        emit("".join(line + "\n" for line in draw(s, e)), width=w, output=output)
-        return
-    fmt = "plain" if fmt is None and output in (None, "-") else choose_format(fmt, output)
+        if fmt in ("plain", "rich"):
+            return "".join(line + "\n" for line in draw(s, e))
+        title = f"The exchange around: {e.title}"
+        return get(fmt)(members(s, e), Context(store=s, width=width, title=title))
+    if fmt in ("plain", "rich"):
+        from timeline.formats.detail import render_event
+
+        return render_event(e, s, width=width)
     if fmt == "json":
         import json
 
         from timeline.formats.json import event_json
         from timeline.text import json_escape
 
-        emit(json_escape(json.dumps(event_json(e, s), ensure_ascii=False, indent=2)) + "\n", width=w, output=output)
-        return
-    if fmt in ("plain", "rich"):
-        from timeline.formats.detail import render_event
-
-        emit(render_event(e, s, width=w), width=w, output=output)
-        return
-    from timeline.formats import Context, get
-
-    emit(get(fmt)([e], Context(store=s, width=w, title=e.title)), width=w, output=output)
+        return json_escape(json.dumps(event_json(e, s), ensure_ascii=False, indent=2)) + "\n"
+    return get(fmt)([e], Context(store=s, width=width, title=e.title))

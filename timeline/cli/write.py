@@ -15,7 +15,7 @@ import typer
 from timeline.cli import prompts
 from timeline.cli.common import FileOpt, Meter, store_path, typed_date
 from timeline.errors import TimelineError, UsageError
-from timeline.model import Problem
+from timeline.model import Problem, Store
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Print the TOML that would be added; change nothing.")]
 
@@ -42,8 +42,11 @@ title = {title}
 
 
 def init(
-    path: Annotated[Optional[str], typer.Argument(help="The file to create, or a folder for its events.toml.")] = None,
-    title: Annotated[str, typer.Option(help="The timeline's title.")] = "Timeline",
+    path: Annotated[
+        Optional[str],
+        typer.Argument(metavar="PATH", help="The file to create, or a folder for its events.toml.", show_default=False),
+    ] = None,
+    title: Annotated[str, typer.Option(metavar="TEXT", help="The timeline's title.")] = "Timeline",
 ) -> None:
     """Start a new, empty store with a short commented header. Never overwrites a file."""
     from timeline import store as store_mod
@@ -66,26 +69,34 @@ def add(
         typer.Option(
             "--date",
             "-d",
+            metavar="DATE",
             help="2024-02-09, 2024-02, 2024, '9 Feb 2024', today; 2024-02? if unsure; or the source's own words "
             "('last Friday', '3 days ago') with --published.",
         ),
     ] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="One line saying what happened.")] = None,
-    summary: Annotated[Optional[str], typer.Option("--summary", help="A few sentences.")] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", help="A kind of event, e.g. meeting, letter.")] = None,
-    actor: Annotated[
-        Optional[list[str]], typer.Option("--actor", "-a", help="Actor id, name or alias (repeat).")
+    title: Annotated[
+        Optional[str], typer.Option("--title", metavar="TEXT", help="One line saying what happened.")
     ] = None,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="Tag (repeat).")] = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Source id or name (repeat).")] = None,
+    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="A few sentences.")] = None,
+    type_: Annotated[
+        Optional[str], typer.Option("--type", metavar="TYPE", help="A kind of event, e.g. meeting, letter.")
+    ] = None,
+    actor: Annotated[
+        Optional[list[str]], typer.Option("--actor", "-a", metavar="NAME", help="Actor id, name or alias (repeat).")
+    ] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", help="Tag (repeat).")] = None,
+    source: Annotated[
+        Optional[list[str]], typer.Option("--source", "-s", metavar="SOURCE", help="Source id or name (repeat).")
+    ] = None,
     url: Annotated[
         Optional[list[str]],
-        typer.Option("--url", help="The article's address; the n-th --url goes with the n-th --source."),
+        typer.Option("--url", metavar="URL", help="The article's address; the n-th --url goes with the n-th --source."),
     ] = None,
     published: Annotated[
         Optional[list[str]],
         typer.Option(
             "--published",
+            metavar="DATE",
             help="When the article was published; the n-th --published goes with the n-th --source. "
             "A relative --date is read against the first.",
         ),
@@ -94,6 +105,7 @@ def add(
         Optional[list[int]],
         typer.Option(
             "--credibility",
+            metavar="N",
             min=1,
             max=6,
             help="Admiralty credibility of what the source says, 1 (confirmed) to 6 (cannot be judged); "
@@ -104,22 +116,30 @@ def add(
         Optional[str],
         typer.Option(
             "--status",
+            metavar="STATUS",
             help="What kind of claim, if it is not a fact that happened: reported, announced, planned, "
             "threatened, denied, hypothetical.",
         ),
     ] = None,
     in_response_to: Annotated[
-        Optional[list[str]], typer.Option("--in-response-to", help="Id of the event this answers (repeat).")
+        Optional[list[str]],
+        typer.Option("--in-response-to", metavar="ID", help="Id of the event this answers (repeat)."),
     ] = None,
     after: Annotated[
-        Optional[list[str]], typer.Option("--after", help="Id of an event this certainly follows (repeat).")
+        Optional[list[str]],
+        typer.Option("--after", metavar="ID", help="Id of an event this certainly follows (repeat)."),
     ] = None,
     before: Annotated[
-        Optional[list[str]], typer.Option("--before", help="Id of an event this certainly precedes (repeat).")
+        Optional[list[str]],
+        typer.Option("--before", metavar="ID", help="Id of an event this certainly precedes (repeat)."),
     ] = None,
     event_id: Annotated[
-        Optional[str], typer.Option("--id", help="The id; default: made from the date and title.")
+        Optional[str], typer.Option("--id", metavar="ID", help="The id; default: made from the date and title.")
     ] = None,
+    allow_new: Annotated[
+        bool,
+        typer.Option("--allow-new", help="Accept a new tag or type even when it looks like one the store has."),
+    ] = False,
     dry_run: DryRunOpt = False,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt, even on a terminal.")] = False,
     file: FileOpt = None,
@@ -163,6 +183,7 @@ def add(
     path = store_path(file)
     if (when is None or title is None) and prompts.interactive(no_input):
         fields = prompts.ask_event(fields, path)
+    confirmed = set(fields.pop("new", ()))  # look-alikes typed twice at the prompt
     for flag in ("--date", "--title"):
         if not fields.get(flag[2:]):
             raise UsageError(
@@ -172,7 +193,8 @@ def add(
 
     def plan(store):
         checked = importer.check([importer.Row(fields)], store, today=today)
-        _fail_on([_as_flag(p) for p in checked.problems], status=2)
+        lookalikes = [] if allow_new else _lookalikes(store, fields, confirmed)
+        _fail_on([_as_flag(p) for p in checked.problems] + lookalikes, status=2)
         return write.Insert("events", checked.events)
 
     done = transact(path, plan, dry_run)
@@ -228,24 +250,35 @@ def _anchored(when: str, citations: list[Any]) -> str:
 
 
 def actors_add(
-    name: Annotated[str, typer.Argument(help="The person's name as usually written.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The person's name as usually written.", show_default=False)
+    ],
     actor_id: Annotated[
-        Optional[str], typer.Option("--id", help="The id events use; default: made from the name.")
+        Optional[str], typer.Option("--id", metavar="ID", help="The id events use; default: made from the name.")
     ] = None,
     alias: Annotated[
-        Optional[list[str]], typer.Option("--alias", help="Another spelling of the name (repeat).")
+        Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Another spelling of the name (repeat).")
     ] = None,
-    country: Annotated[Optional[str], typer.Option(help="ISO 3166 country code, e.g. KG or US.")] = None,
+    country: Annotated[
+        Optional[str], typer.Option(metavar="CODE", help="ISO 3166 country code, e.g. KG or US.")
+    ] = None,
     office: Annotated[
-        Optional[str], typer.Option("--office", help="An office held, e.g. 'Minister of Foreign Affairs'.")
+        Optional[str],
+        typer.Option("--office", metavar="TITLE", help="An office held, e.g. 'Minister of Foreign Affairs'."),
     ] = None,
     office_alias: Annotated[
         Optional[list[str]],
-        typer.Option("--office-alias", help="Another name for the office, e.g. 'foreign minister' (repeat)."),
+        typer.Option(
+            "--office-alias", metavar="TITLE", help="Another name for the office, e.g. 'foreign minister' (repeat)."
+        ),
     ] = None,
-    org: Annotated[Optional[str], typer.Option(help="Where the office is, e.g. Kyrgyzstan.")] = None,
-    start: Annotated[Optional[str], typer.Option(help="When the office began: 2022-04-22, 'Apr 2022'.")] = None,
-    end: Annotated[Optional[str], typer.Option(help="When it ended; leave out if still in office.")] = None,
+    org: Annotated[Optional[str], typer.Option(metavar="ORG", help="Where the office is, e.g. Kyrgyzstan.")] = None,
+    start: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="When the office began: 2022-04-22, 'Apr 2022'.")
+    ] = None,
+    end: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="When it ended; leave out if still in office.")
+    ] = None,
     dry_run: DryRunOpt = False,
     file: FileOpt = None,
 ) -> None:
@@ -283,17 +316,21 @@ def actors_add(
 
 
 def sources_add(
-    name: Annotated[str, typer.Argument(help="The source's name, e.g. 'Radio Liberty (RFE/RL)'.")],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", show_default=False, help="The source's name, e.g. 'Radio Liberty (RFE/RL)'."),
+    ],
     source_id: Annotated[
-        Optional[str], typer.Option("--id", help="The id events cite; default: made from the name.")
+        Optional[str], typer.Option("--id", metavar="ID", help="The id events cite; default: made from the name.")
     ] = None,
-    kind: Annotated[Optional[str], typer.Option(help="e.g. 'news agency', ministry, NGO.")] = None,
-    url: Annotated[Optional[str], typer.Option(help="The outlet's home page.")] = None,
+    kind: Annotated[Optional[str], typer.Option(metavar="KIND", help="e.g. 'news agency', ministry, NGO.")] = None,
+    url: Annotated[Optional[str], typer.Option(metavar="URL", help="The outlet's home page.")] = None,
     reliability: Annotated[
         Optional[str],
         typer.Option(
+            metavar="GRADE",
             help="Admiralty reliability: A completely reliable, B usually, C fairly, D not usually, E unreliable, "
-            "F cannot be judged."
+            "F cannot be judged.",
         ),
     ] = None,
     dry_run: DryRunOpt = False,
@@ -361,6 +398,23 @@ def _add_table(kind: str, base: str, explicit: bool, fields: dict[str, Any], dry
         return
     sys.stdout.write(chosen[-1] + "\n")
     sys.stderr.write(f"Added {kind[:-1]} {chosen[-1]} to {path}:{done.line}.\n")
+
+
+def _lookalikes(store: Store, fields: dict[str, Any], confirmed: set[str]) -> list[str]:
+    """A new tag or type that looks like one the store has is a typo until shown otherwise."""
+    from timeline.query import names
+    from timeline.text import short
+
+    out = []
+    given = [("--type", "type", fields.get("type"), names.types(store))]
+    given += [("--tag", "tag", t, names.tags(store)) for t in fields.get("tags") or ()]
+    for flag, kind, value, known in given:
+        if not isinstance(value, str) or value in confirmed:
+            continue
+        hint = names.lookalike(value, known)
+        if hint:
+            out.append(f"{flag}: '{short(value)}' is not a {kind} in the store; {hint} (if it is new, add --allow-new)")
+    return out
 
 
 def _fail_on(problems: list[str], *, status: int) -> None:

@@ -91,12 +91,23 @@ def row(e: Event, store: Store) -> list[str]:
     ]
 
 
+# From a query (`timeline list`), two more columns say how each event matched.
+MATCH_COLUMNS = ("match", "why")
+
+
 def render(events: Sequence[Event], ctx: Context) -> str:
     """A header row, then one row per event; CRLF line ends as RFC 4180 asks."""
+    from timeline.formats.json import match_json
+
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
+    queried = ctx.matches is not None
+    writer.writerow(COLUMNS + MATCH_COLUMNS if queried else COLUMNS)
     for e in events:
+        cells = row(e, ctx.store)
+        if queried:
+            how = match_json(e, ctx)
+            cells += [how["match"], how["why"] or ""]
         # Newlines inside a quoted cell are legal CSV; every other control code is not data.
-        writer.writerow(neutralise(clean(cell, newlines=True)) for cell in row(e, ctx.store))
+        writer.writerow(neutralise(clean(cell, newlines=True)) for cell in cells)
     return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from timeline import dates
 from timeline.formats.text import headline
 from timeline.model import Store
-from timeline.text import clean
+from timeline.text import clean, plural
 
 
 def actor_rows(store: Store) -> list[str]:
@@ -39,7 +39,7 @@ def source_rows(store: Store) -> list[str]:
 
 
 def _events(n: int) -> str:
-    return "1 event" if n == 1 else f"{n} events"
+    return plural(n, "event")
 
 
 def tag_rows(store: Store) -> list[str]:

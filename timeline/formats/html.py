@@ -192,7 +192,7 @@ def _header(ctx: Context, count: int) -> list[str]:
     out = ["<header>", f"<h1>{escape_text(title)}</h1>"]
     if store.description and ctx.title in (None, store.title):
         out.append(f'<p class="description">{escape_text(" ".join(store.description.split()))}</p>')
-    out.append(f'<p class="selection">{escape_text(selection(count, ctx.filters))}</p>')
+    out.append(f'<p class="selection">{escape_text(selection(count, ctx.filters, ctx.total))}</p>')
     out.append(
         '<p class="legend"><span class="dot" aria-hidden="true"></span> a known day '
         '<span class="dot open" aria-hidden="true"></span> a partial, hedged or disputed date</p>'

@@ -14,7 +14,9 @@ How a date becomes calendar days:
 - a time of day is kept in the bracketed wording; the event stays all-day.
 
 UIDs are the event id plus a fixed domain, so re-importing updates events instead of
-duplicating them. DTSTAMP is $SOURCE_DATE_EPOCH when set (reproducible files), else now.
+duplicating them. The same store and query always give the same bytes: DTSTAMP is
+$SOURCE_DATE_EPOCH when set, else midnight UTC of the latest day the calendar's events and
+their citations name (never the clock).
 """
 
 from __future__ import annotations
@@ -76,11 +78,16 @@ def description(e: Event, store: Store) -> str:
     return "\n".join(parts)
 
 
-def _stamp() -> datetime:
+def stamp(events: Sequence[Event]) -> datetime:
+    """DTSTAMP: $SOURCE_DATE_EPOCH when set, else the latest day the events and their citations name."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    # The information was last revised no earlier than the newest fact or article it holds.
+    named = [max(days(e.date)) for e in events]
+    named += [c.published.latest for e in events for c in e.sources if c.published and c.published.latest < date.max]
+    latest = max(named, default=date(1970, 1, 1))
+    return datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc)
 
 
 def _vevent(e: Event, store: Store, stamp: datetime) -> Any:
@@ -114,7 +121,7 @@ def render(events: Sequence[Event], ctx: Context) -> str:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", clean(ctx.title or ctx.store.title or "Timeline"))
-    stamp = _stamp()
+    when = stamp(events)
     for e in events:
-        cal.add_component(_vevent(e, ctx.store, stamp))
+        cal.add_component(_vevent(e, ctx.store, when))
     return cal.to_ical().decode("utf-8")

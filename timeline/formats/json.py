@@ -67,7 +67,46 @@ def _said_date(c: Citation) -> str | None:
     return resolved.text if resolved else None
 
 
+def actor_json(store: Store, aid: str) -> dict[str, Any]:
+    """A person as a JSON-ready dict: names, offices with their spans, and their events in timeline order."""
+    from timeline.query.tally import involving
+
+    actor = store.actors[aid]
+    events = involving(store, aid)
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "aliases": list(actor.aliases),
+        "country": actor.country,
+        "roles": [
+            {
+                "title": r.title,
+                "aliases": list(r.aliases),
+                "org": r.org,
+                "start": r.start.text if r.start else None,
+                "end": r.end.text if r.end else None,
+            }
+            for r in actor.roles
+        ],
+        "events": [event_json(e, store) for e in events],
+    }
+
+
+def match_json(e: Event, ctx: Context) -> dict[str, Any]:
+    """How a listed event matched the query: "certain" or "possible", and why (as the text formats say it)."""
+    from timeline.query import why
+
+    m = ctx.matches.get(e.id) if ctx.matches is not None else None
+    return {
+        "match": "certain" if m is None or m.certain else "possible",
+        "why": why(m) if m is not None and e.id in ctx.notes else None,
+    }
+
+
 def render(events: Sequence[Event], ctx: Context) -> str:
-    """A JSON array, one object per event, in timeline order."""
+    """A JSON array, one object per event, in timeline order; from a query, each says how it matched."""
+    items = [event_json(e, ctx.store) for e in events]
+    if ctx.matches is not None:
+        items = [{**item, **match_json(e, ctx)} for item, e in zip(items, events, strict=True)]
     # json.dumps leaves DEL, C1 and bidi controls raw; escaping them keeps the same data.
-    return json_escape(json.dumps([event_json(e, ctx.store) for e in events], ensure_ascii=False, indent=2)) + "\n"
+    return json_escape(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"

@@ -71,7 +71,7 @@ def _heading(ctx: Context, count: int) -> list[str]:
     out = [f"# {escape(ctx.title or store.title or 'Timeline')}", ""]
     if store.description and (ctx.title in (None, store.title)):
         out += [escape(" ".join(store.description.split()), block=True), ""]
-    out += [f"*{escape(selection(count, ctx.filters))}*", ""]
+    out += [f"*{escape(selection(count, ctx.filters, ctx.total))}*", ""]
     return out
 
 

@@ -46,7 +46,7 @@ def _heading(ctx: Context, count: int, width: int) -> list[str]:
     out += ["#" * min(max(len(line) for line in out), width), ""]
     if store.description and ctx.title in (None, store.title):
         out += _wrap(clean(" ".join(store.description.split())), width, "", "") + [""]
-    return out + _wrap(selection(count, ctx.filters), width, "", "") + [""]
+    return out + _wrap(selection(count, ctx.filters, ctx.total), width, "", "") + [""]
 
 
 def _event(e: Event, ctx: Context, width: int) -> list[str]:

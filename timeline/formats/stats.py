@@ -72,11 +72,14 @@ def _table(rows: list[tuple[str, int, str]], width: int) -> list[str]:
 
 
 def render_text(stats: Stats, store: Store, *, width: int = 80, top: int = 10, title: str = "") -> str:
-    """The stats as a plain-text report with bar charts, names cleaned for the terminal."""
+    """The stats as a plain-text report with bar charts, names cleaned for the terminal.
+
+    `top` bounds every list (actors, sources, tags, and the events named under each count); 0 shows all.
+    """
     import textwrap
 
     from timeline.formats.text import actor_name, source_name
-    from timeline.text import clean
+    from timeline.text import clean, plural
 
     width = max(width, 40)
 
@@ -85,26 +88,40 @@ def render_text(stats: Stats, store: Store, *, width: int = 80, top: int = 10, t
 
     placed = stats.events - len(stats.unplaced)
     out = wrap(clean(title)) if title else []
-    out += wrap(f"{stats.events} events; {placed} fall within one month, {len(stats.unplaced)} do not.")
+    out += wrap(f"{plural(stats.events, 'event')}; {placed} fall within one month, {len(stats.unplaced)} do not.")
     out += ["", "Events per month"]
     out += _table([(label, n, "") for label, n in folded_months(stats)], width)
     if stats.unplaced:
-        out += wrap(f"not within one month: {len(stats.unplaced)} ({', '.join(stats.unplaced)})", "  ")
+        out += wrap(f"not within one month: {len(stats.unplaced)} ({_some(stats.unplaced, top)})", "  ")
     sections = (
         ("Actors", [(actor_name(store, a), n, "") for a, n in stats.actors]),
         ("Sources", [(source_name(store, s), n, f" ({k} alone)" if k else "") for s, n, k in stats.sources]),
         ("Tags", [(clean(t), n, "") for t, n in stats.tags]),
     )  # fmt: skip
     for heading, rows in sections:
-        more = len(rows) - top if top and len(rows) > top else 0
-        out += ["", heading + (f" (top {top} of {len(rows)})" if more else "")]
+        out += ["", heading + _of(top, len(rows))]
         out += _table(rows[:top] if top else rows, width)
     if stats.grades:
         out += ["", "Events by best grade"]
         out += _table([(label, n, "") for label, n in stats.grades], width)
-    out += ["", f"Single-source events: {len(stats.single_source)} of {stats.events}"]
-    for eid, sid in stats.single_source:
+    single = stats.single_source
+    out += ["", f"Single-source events: {len(single)} of {stats.events}" + _of(top, len(single), shown=True)]
+    for eid, sid in single[:top] if top else single:
         out += wrap(f"{eid}: {source_name(store, sid)}", "  ")
     if stats.unsourced:
-        out += [""] + wrap(f"No source at all: {len(stats.unsourced)} ({', '.join(stats.unsourced)})")
+        out += [""] + wrap(f"No source at all: {len(stats.unsourced)} ({_some(stats.unsourced, top)})")
     return "\n".join(out) + "\n"
+
+
+def _of(top: int, n: int, *, shown: bool = False) -> str:
+    """' (top 5 of 12)' when `top` cuts a list of `n`, else ''; ', first 5 shown' for lists that are not ranked."""
+    if not top or n <= top:
+        return ""
+    return f", first {top} shown" if shown else f" (top {top} of {n})"
+
+
+def _some(ids: tuple[str, ...], top: int) -> str:
+    """Ids joined by commas, at most `top` of them (0: all), then how many more."""
+    if not top or len(ids) <= top:
+        return ", ".join(ids)
+    return ", ".join(ids[:top]) + f", … {len(ids) - top} more"

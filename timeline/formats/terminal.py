@@ -100,7 +100,7 @@ def render(events: Sequence[Event], ctx: Context) -> Lines:
     title = ctx.title or ctx.store.title
     if title:
         lines += [Text(line, style="bold") for line in _wrap(clean(title), width)]
-    lines += [Text(line, style="dim") for line in _wrap(selection(len(events), ctx.filters), width)]
+    lines += [Text(line, style="dim") for line in _wrap(selection(len(events), ctx.filters, ctx.total), width)]
     if any(not exact(e.date) for e in events):
         lines.append(Text("● a known day   ○ a partial, hedged or disputed date", style="dim"))
     for year, months in sections(events):

@@ -20,9 +20,10 @@ def web_url(url: str | None) -> str | None:
     return None
 
 
-def selection(count: int, filters: str) -> str:
-    """'12 events.' or '2 events. Filters: actor kulubaev.' — what a report is made of, cleaned."""
-    text = f"{count} {'event' if count == 1 else 'events'}."
+def selection(count: int, filters: str, total: int | None = None) -> str:
+    """'12 events.', '3 of 12 events.' (a --limit), '2 events. Filters: actor kulubaev.'; cleaned."""
+    many = count if total is None else total
+    text = f"{'' if total is None else f'{count} of '}{many} {'event' if many == 1 else 'events'}."
     return clean(f"{text} Filters: {filters}." if filters else text)
 
 

@@ -25,6 +25,20 @@ def roots(store: Store, e: Event) -> list[Event]:
     return tops
 
 
+def members(store: Store, e: Event) -> list[Event]:
+    """Every event of `e`'s thread (its roots and all their replies, transitively), in timeline order."""
+    answers = responses(store)
+    found: dict[str, Event] = {}
+    frontier = roots(store, e)
+    while frontier:
+        cur = frontier.pop()
+        if cur.id not in found:
+            found[cur.id] = cur
+            frontier += [store.by_id[c] for c in answers.get(cur.id, ()) if c in store.by_id]
+    events = list(found.values())
+    return sort_events(store, events, placement_for(store, events))
+
+
 def draw(store: Store, e: Event) -> list[str]:
     """Lines of the tree that holds `e`; `e` itself is marked with '◀'."""
     answers = responses(store)

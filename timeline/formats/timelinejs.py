@@ -81,7 +81,7 @@ def render(events: Sequence[Event], ctx: Context) -> str:
     intro = []
     if store.description and ctx.title in (None, store.title):
         intro.append(f"<p>{escape_text(' '.join(store.description.split()))}</p>")
-    intro.append(f"<p>{escape_text(selection(len(events), ctx.filters))}</p>")
+    intro.append(f"<p>{escape_text(selection(len(events), ctx.filters, ctx.total))}</p>")
     doc = {
         "title": {"text": {"headline": escape_text(ctx.title or store.title or "Timeline"), "text": "".join(intro)}},
         "events": [slide(e, store) for e in events],

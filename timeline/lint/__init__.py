@@ -20,6 +20,7 @@ from timeline.lint.selection import Rule as Rule
 from timeline.lint.selection import selector_error as selector_error
 from timeline.lint.selection import split_selectors as split_selectors
 from timeline.model import Problem
+from timeline.text import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,13 +233,9 @@ def format_text(report: Report) -> str:
 
 def summary(report: Report) -> str:
     """`events.toml: 1 error, 2 warnings, 0 notes`, noting when --strict makes warnings fail."""
-    parts = [_plural(report.count(s), s) for s in ("error", "warning", "note")]
+    parts = [plural(report.count(s), s) for s in ("error", "warning", "note")]
     tail = " (strict: warnings fail)" if report.strict and report.count("warning") else ""
     return f"{report.path}: {', '.join(parts)}{tail}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def findings_json(reports: Sequence[Report]) -> list[dict[str, Any]]:

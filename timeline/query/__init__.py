@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from timeline.errors import UsageError
 from timeline.model import Event, Store
-from timeline.query import terms
-from timeline.query.offices import MAYBE, NO, YES, actor_matches, office_match, parse_office
+from timeline.query import names, terms
+from timeline.query.offices import MAYBE, NO, YES, actor_matches, office_match, office_miss, parse_office
 from timeline.query.offices import actor_ids as actor_ids
 from timeline.text import did_you_mean, fold
 
@@ -31,6 +31,7 @@ __all__ = [
     "select",
     "limit",
     "notes",
+    "why",
     "describe",
     "YES",
     "MAYBE",
@@ -103,32 +104,42 @@ def ordered(
     store: Store, f: Filter, *, placement: Placement | None = None, limit: int | None = None, reverse: bool = False
 ) -> list[Match]:
     """The matches of `f` in timeline order (see `timeline.query.order`); newest first when
-    `reverse`; at most `limit` of them.
+    `reverse`; at most `limit` of them (0 or None: all).
+    """
+    return counted(store, f, placement=placement, limit=limit, reverse=reverse)[0]
+
+
+def counted(
+    store: Store, f: Filter, *, placement: Placement | None = None, limit: int | None = None, reverse: bool = False
+) -> tuple[list[Match], int]:
+    """`ordered`, and how many matched before `limit` cut them.
 
     A store loaded through the cache has an `engine` on its events that narrows `f` to the events
-    that may match, so that only those are built; `match` still decides.
+    that may match, so that only those are built; `match` still decides. When the engine answers
+    `f` exactly, only the first `limit` events are built.
     """
     from timeline.query import order
 
     index = getattr(store.events, "engine", None)
     events: Sequence[Event] | None = None
+    limit = limit or None
     if index is not None and placement is None:
         if limit is not None and not clauses(f) and not f.strict:
             # Everything matches: the first events of the stored timeline order are the answer.
             events, placement = index.first(limit, reverse=reverse)
-            return [Match(e, True, ()) for e in events]
+            return [Match(e, True, ()) for e in events], len(store.events)
         narrowed = index.narrow(f, limit=limit, reverse=reverse)
         if narrowed is None:
             events = list(store.events)
             placement = index.placement(range(len(events)))
         else:
-            events, placement, limited = narrowed
-            if limited:  # the index built only the first `limit` of an exact answer
+            events, placement, total = narrowed
+            if total is not None:  # the index built only the first `limit` of an exact answer
                 found = match(store, f, events, placement=placement)
-                return cut(order.sort_matches(found, placement), None, reverse=reverse)
+                return cut(order.sort_matches(found, placement), None, reverse=reverse), total
     placement = placement or order.place(store)
     found = match(store, f, events, placement=placement)
-    return cut(order.sort_matches(found, placement), limit, reverse=reverse)
+    return cut(order.sort_matches(found, placement), limit, reverse=reverse), len(found)
 
 
 Values = str | Sequence[str] | None
@@ -219,9 +230,13 @@ def notes(matches: Sequence[Match], *, explain: bool = False) -> dict[str, str]:
     out = {}
     for m in matches:
         if explain or not m.certain:
-            why = "; ".join(m.reasons) or "matches every term"
-            out[m.event.id] = why if m.certain else f"possible match ({why})"
+            out[m.event.id] = why(m) if m.certain else f"possible match ({why(m)})"
     return out
+
+
+def why(m: Match) -> str:
+    """The reasons a match matched, in one line."""
+    return "; ".join(m.reasons) or "matches every term"
 
 
 def clauses(f: Filter) -> list[terms.Clause | Window]:
@@ -262,6 +277,13 @@ def clauses(f: Filter) -> list[terms.Clause | Window]:
             lo = d.earliest if lo is None else max(lo, d.earliest)
         else:
             hi = d.latest if hi is None else min(hi, d.latest)
+    if lo is not None and hi is not None and lo > hi:
+        said = [f"--since {f.since}" if f.since else "", f"--until {f.until}" if f.until else ""]
+        said += [t.token or f"{t.field}:{t.value}" for t in bounds]
+        raise UsageError(
+            f"{' '.join(x for x in said if x)}: the window ends ({hi.isoformat()}) before it starts "
+            f"({lo.isoformat()}); swap the dates"
+        )
     window: list[terms.Clause | Window] = [Window(lo, hi)]
     return window + [c for c in clauses if c not in bounds]
 
@@ -332,18 +354,8 @@ def _term(store: Store, t: terms.Term, placement) -> Test:
     field, value = t.field, t.value
     if field == "actor":
         return _actor_test(store, t)
-    if field == "tag":
-        wanted = fold(value)
-        return lambda e: (YES if any(fold(x) == wanted for x in e.tags) else NO, "")
-    if field == "type":
-        wanted = fold(value)
-        return lambda e: (YES if e.type is not None and fold(e.type) == wanted else NO, "")
-    if field == "id":
-        return lambda e: (YES if e.id == value else NO, "")
-    if field == "source":
-        wanted = fold(value)
-        ids = {s.id for s in store.sources.values() if wanted in (fold(s.id), fold(s.name))} | {value}
-        return lambda e: (YES if not ids.isdisjoint(e.cited) else NO, "")
+    if field in ("tag", "type", "id", "source"):
+        return _name_test(store, t)
     if field == "text":
         return _text_test(t)
     if field in ("since", "until", "date"):
@@ -397,11 +409,35 @@ def _sources_test(t: terms.Term) -> Test:
     return test
 
 
+def _name_test(store: Store, t: terms.Term) -> Test:
+    """tag:, type:, id: and source:, after making sure the value names something in the store."""
+    token, wanted = t.token or t.value, fold(t.value)
+    if t.field == "tag":
+        names.require("tag", t.value, names.tags(store), token=token, see="see 'timeline tags'")
+        return lambda e: (YES if any(fold(x) == wanted for x in e.tags) else NO, "")
+    if t.field == "type":
+        known = names.types(store)
+        names.require("type", t.value, known, token=token, see=names.listing("types", known))
+        return lambda e: (YES if e.type is not None and fold(e.type) == wanted else NO, "")
+    if t.field == "id":
+        names.require("event id", t.value, store.by_id, token=token, see="see 'timeline list' for ids")
+        # Ids are exact: fold only to find the one the person meant.
+        eid = next(i for i in store.by_id if fold(i) == wanted) if t.value not in store.by_id else t.value
+        return lambda e: (YES if e.id == eid else NO, "")
+    cited = names.sources(store)
+    names.require("source", t.value, cited, token=token, see="see 'timeline sources'")
+    ids = names.source_ids(cited, t.value)
+    return lambda e: (YES if not ids.isdisjoint(e.cited) else NO, "")
+
+
 def _actor_test(store: Store, t: terms.Term) -> Test:
     found = actor_matches(store, t.value)
     ids = set(found)
     office = parse_office(store, t.value)
     if not ids and office is None:
+        miss = office_miss(store, t.value)
+        if miss:
+            raise UsageError(f"{t.token or t.value}: {miss}")
         raise UsageError(f"{t.token or t.value}: no actor or office called '{t.value}'; {_actor_hint(store, t.value)}")
 
     def spelt(aid: str) -> str:
@@ -508,9 +544,9 @@ def _relation_test(store: Store, t: terms.Term, placement) -> Test:
 
 
 def cut(events: Sequence[T], n: int | None, *, reverse: bool = False) -> list[T]:
-    """Newest-first when `reverse`; at most `n` items (the first n of the order shown)."""
+    """Newest-first when `reverse`; at most `n` items (the first n of the order shown); 0 or None: all."""
     out = list(reversed(events)) if reverse else list(events)
-    return out if n is None else out[:n]
+    return out[:n] if n else out
 
 
 def describe(f: Filter) -> str:

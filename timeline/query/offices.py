@@ -8,44 +8,33 @@ no `start` has an unknown start, so before its end it is only ever "possibly" he
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from timeline import dates
 from timeline.model import Actor, Event, Role, Store
-from timeline.text import fold
+from timeline.text import did_you_mean, fold, short
 
 NO, MAYBE, YES = 0, 1, 2
 
-# Words people put before an office ("US ambassador", "Kyrgyz foreign minister"), mapped to
-# ISO country codes; a qualifier may also be a role's `org` or an actor's `country` as written.
-DEMONYMS = {
-    "us": "US",
-    "u.s.": "US",
-    "usa": "US",
-    "american": "US",
-    "united states": "US",
-    "kyrgyz": "KG",
-    "kyrgyzstan": "KG",
-    "russian": "RU",
-    "russia": "RU",
-    "kazakh": "KZ",
-    "kazakhstan": "KZ",
-    "uzbek": "UZ",
-    "uzbekistan": "UZ",
-    "tajik": "TJ",
-    "tajikistan": "TJ",
-    "chinese": "CN",
-    "china": "CN",
-    "german": "DE",
-    "germany": "DE",
-    "british": "GB",
-    "uk": "GB",
-    "french": "FR",
-    "france": "FR",
-    "turkish": "TR",
-    "turkey": "TR",
+# Countries by ISO code: the name a message uses, then other words people write for it before
+# an office ("US ambassador", "Kyrgyz foreign minister") or after '@'. A qualifier may also be a
+# role's `org` or an actor's `country` as written.
+COUNTRIES = {
+    "US": ("united states", "us", "u.s.", "usa", "american"),
+    "KG": ("kyrgyzstan", "kyrgyz", "kyrgyz republic"),
+    "RU": ("russia", "russian"),
+    "KZ": ("kazakhstan", "kazakh"),
+    "UZ": ("uzbekistan", "uzbek"),
+    "TJ": ("tajikistan", "tajik"),
+    "CN": ("china", "chinese"),
+    "DE": ("germany", "german"),
+    "GB": ("united kingdom", "uk", "british"),
+    "FR": ("france", "french"),
+    "TR": ("turkey", "turkish"),
 }
+DEMONYMS = {word: code for code, words in COUNTRIES.items() for word in words}
 
 
 def actor_ids(store: Store, wanted: str) -> set[str]:
@@ -91,13 +80,56 @@ def _role_names(role: Role) -> set[str]:
 
 
 def _qualifies(qualifier: str, actor: Actor, role: Role) -> bool:
+    """Does `qualifier` name the office's org, the holder's country, or the place the office names?
+
+    'ambassador@united states' (the org) and 'ambassador@kyrgyzstan' (the posting, from a title
+    like 'Ambassador of the United States to the Kyrgyz Republic') both find the US ambassador.
+    """
     q = fold(qualifier)
-    places = {fold(role.org or ""), fold(actor.country or "")}
-    return q in places or fold(DEMONYMS.get(q, "\0")) in places or _org_country(role) == DEMONYMS.get(q)
+    places = {fold(role.org or ""), fold(actor.country or "")} - {""}
+    if q in places:
+        return True
+    code = DEMONYMS.get(q)
+    return code is not None and code in {DEMONYMS.get(p, p.upper()) for p in places} | _named_countries(role)
 
 
-def _org_country(role: Role) -> str | None:
-    return DEMONYMS.get(fold(role.org or ""))
+def _named_countries(role: Role) -> set[str]:
+    """The countries an office's title or aliases name in words ('to the Kyrgyz Republic' -> KG)."""
+    found = set()
+    for name in (role.title, *role.aliases):
+        words = f" {' '.join(re.findall(r'[a-z.]+', fold(name)))} "
+        found |= {code for word, code in DEMONYMS.items() if f" {word} " in words}
+    return found
+
+
+def qualifiers(store: Store, words: str) -> list[str]:
+    """The places that qualify an office called `words`: its holders' orgs and countries and the
+    countries its titles name, folded, each country once under its name ('united states', not 'us')."""
+    out: dict[str, None] = {}
+    for actor in store.actors.values():
+        for role in actor.roles:
+            if words in _role_names(role):
+                places = [fold(x) for x in (role.org, actor.country) if x] + list(_named_countries(role))
+                for place in places:
+                    code = DEMONYMS.get(place, place.upper())
+                    out[COUNTRIES[code][0] if code in COUNTRIES else place] = None
+    return list(out)
+
+
+def office_miss(store: Store, text: str) -> str | None:
+    """For 'WORDS@PLACE' that finds no holder, which part matched nothing and what would; else None."""
+    if "@" not in text:
+        return None
+    words, _, qualifier = (fold(x) for x in text.partition("@"))
+    if not words or not qualifier:
+        return "write an office and a place around '@', e.g. 'ambassador@united states'"
+    places = qualifiers(store, words)
+    if not places:
+        known = sorted({n for a in store.actors.values() for r in a.roles for n in _role_names(r)})
+        return f"no office called '{short(words)}'; " + (did_you_mean(words, known) or "see 'timeline actors'")
+    return f"no '{short(words)}' of or in '{short(qualifier)}'; try " + " or ".join(
+        f"'{short(words)}@{short(fold(p))}'" for p in places[:4]
+    )
 
 
 def holders(store: Store, office: Office) -> list[tuple[Actor, Role]]:

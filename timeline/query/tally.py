@@ -20,6 +20,7 @@ class Tally:
     cited: Mapping[str, int]  # events resting on each source
     alone: Mapping[str, int]  # events resting on that source alone
     tags: Mapping[str, int]  # by the tag as written
+    types: Mapping[str, int]  # by the type as written
 
 
 def tally(store: Store) -> Tally:
@@ -27,18 +28,21 @@ def tally(store: Store) -> Tally:
     engine = getattr(store.events, "engine", None)
     if engine is not None:
         s = engine.summary
-        return Tally(s["actors"], s["sources"], s["alone"], s["tags"])
+        return Tally(s["actors"], s["sources"], s["alone"], s["tags"], s["types"])
     actors: Counter[str] = Counter()
     cited: Counter[str] = Counter()
     alone: Counter[str] = Counter()
     tags: Counter[str] = Counter()
+    types: Counter[str] = Counter()
     for e in store.events:
+        if e.type:
+            types[e.type] += 1
         actors.update(list(dict.fromkeys(e.actors)))
         cited.update(e.cited)
         if len(e.cited) == 1:
             alone[e.cited[0]] += 1
         tags.update(list(dict.fromkeys(e.tags)))
-    return Tally(actors, cited, alone, tags)
+    return Tally(actors, cited, alone, tags, types)
 
 
 def involving(store: Store, actor_id: str) -> list[Event]:

@@ -17,8 +17,9 @@ from timeline.write.importer import REFS, Row
 CSV_COLUMNS = ("id", "date", "title", "summary", "type", "status", "actors", "tags", "sources", *REFS)
 CSV_REQUIRED = ("date", "title")
 FORMATS = ("csv", "json", "timelinejs")
-# Keys of `timeline list --format json`; the derived ones are recomputed, so not read back.
-_DERIVED = ("earliest", "latest", "precision", "uncertain", "approximate", "display")
+# Keys of `timeline list --format json`; the derived ones are recomputed, and how an event
+# matched the query that exported it is not part of the event, so neither is read back.
+_DERIVED = ("earliest", "latest", "precision", "uncertain", "approximate", "display", "match", "why")
 _EXPORT_KEYS = (
     *("id", "date", "title", "summary", "type", "status", "actors", "roles", "tags", "sources", "citations"),
     *(*REFS, "claims", *_DERIVED),
