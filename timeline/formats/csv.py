@@ -54,8 +54,8 @@ def neutralise(cell: str) -> str:
     return cell
 
 
-def _bound(d: date, unbounded: date) -> str:
-    return "" if d == unbounded else d.isoformat()
+def _bound(d: date | None) -> str:
+    return "" if d is None else d.isoformat()
 
 
 def row(e: Event, store: Store) -> list[str]:
@@ -65,8 +65,8 @@ def row(e: Event, store: Store) -> list[str]:
         e.id,
         e.date.text,
         date_line(e, store),
-        _bound(e.date.earliest, date.min),
-        _bound(e.date.latest, date.max),
+        _bound(e.date.known_earliest),
+        _bound(e.date.known_latest),
         e.date.precision,
         str(e.date.uncertain).lower(),
         str(e.date.approximate).lower(),
