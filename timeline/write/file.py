@@ -8,7 +8,9 @@ and `--output` its reports.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from timeline.errors import StoreError, TimelineError
+from timeline.text import printable
 
 
 def real_path(path: Path) -> Path:
@@ -37,13 +40,7 @@ def locked(path: Path, *, on_wait: Callable[[], None] | None = None) -> Iterator
     """
     import fcntl
 
-    target = lock_path(path)
-    try:
-        fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as e:
-        raise TimelineError(
-            f"{path}: cannot create the lock file {target.name}: {e.strerror}; nothing was written"
-        ) from None
+    fd = _open_lock(path, lock_path(path))
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -56,25 +53,109 @@ def locked(path: Path, *, on_wait: Callable[[], None] | None = None) -> Iterator
         os.close(fd)  # closing releases the lock
 
 
+def _open_lock(path: Path, target: Path) -> int:
+    """Open the lock file, creating it with the store's permissions and group so every member can lock it."""
+    from timeline.write.access import user_name
+
+    # Never through a symlink, nor blocking on a FIFO someone put there: a lock is a plain file.
+    flags = os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    name = printable(str(path))
+    try:
+        fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL | flags, 0o600)
+    except FileExistsError:
+        fd = -1
+    except OSError as e:
+        raise TimelineError(
+            f"{name}: cannot create the lock file {printable(target.name)}: {e.strerror}; nothing was written"
+        ) from None
+    if fd >= 0:
+        _share_like(fd, path)
+        return fd
+    # flock() needs only read access (on a local disk), so a lock file another member made
+    # without group write permission (as versions before 0.2 did) still serves.
+    for mode in (os.O_RDWR, os.O_RDONLY):
+        try:
+            fd = os.open(target, mode | flags)
+        except PermissionError:
+            continue
+        except OSError as e:
+            why = "it is a symlink; a lock file must be a plain file" if e.errno == errno.ELOOP else e.strerror
+            raise TimelineError(
+                f"{name}: cannot use the lock file {printable(target.name)}: {why}; remove it "
+                "(it holds no data) when no timeline command is writing; nothing was written"
+            ) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise TimelineError(
+                f"{name}: the lock file {printable(target.name)} is not a plain file; remove it "
+                "when no timeline command is writing; nothing was written"
+            )
+        return fd
+    st = os.lstat(target)
+    raise TimelineError(
+        f"{name}: cannot open the lock file {printable(target.name)}: it belongs to {user_name(st.st_uid)} "
+        f"(mode {stat.S_IMODE(st.st_mode):04o}); ask them to run 'chmod g+rw' on it, or remove it (it holds "
+        "no data) when no timeline command is writing; nothing was written"
+    )
+
+
+def _share_like(fd: int, path: Path) -> None:
+    """Give a new lock file the store's permission bits (not the writer's umask) and its group."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    with suppress(OSError):
+        # Root making the lock for someone's store leaves it theirs; anyone else keeps its group.
+        os.fchown(fd, st.st_uid if os.geteuid() == 0 else -1, st.st_gid)
+    with suppress(OSError):
+        os.fchmod(fd, st.st_mode & 0o666)
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device"
+    if stat.S_ISSOCK(mode):
+        return "is a socket"
+    return "is not a regular file"
+
+
+def require_regular(path: Path, mode: int) -> None:
+    """Refuse a store that is not a regular file: writes replace it whole, which a device or FIFO cannot be."""
+    what = file_kind(mode)
+    if what:
+        raise StoreError(
+            f"{printable(str(path))}: {what}, not a store file; timeline writes only to a regular .toml file; "
+            "pass the store file itself"
+        )
+
+
 def check_writable(path: Path) -> None:
-    """Refuse early, and say why, when the store or its folder is read-only or missing."""
+    """Refuse early, and say why, when the store is not a regular file or it or its folder is read-only or missing."""
+    from timeline.write.access import why_folder_not_writable, why_not_writable
+
+    name = printable(str(path))
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such file; create it with 'timeline init {path}' or check the path") from None
+        raise StoreError(f"{name}: no such file; create it with 'timeline init {name}' or check the path") from None
     except OSError as e:
-        raise StoreError(f"{path}: cannot read: {e.strerror}") from None
-    # Mode bits as well as access(): a file someone made read-only stays protected even for root.
-    if not os.access(path, os.W_OK) or not st.st_mode & 0o222:
-        raise TimelineError(
-            f"{path}: the file is read-only; make it writable (chmod u+w) to add to it; nothing was written"
-        )
+        raise StoreError(f"{name}: cannot read: {e.strerror}") from None
+    require_regular(path, st.st_mode)
+    problem = why_not_writable(path, st)
+    if problem:
+        raise TimelineError(f"{name}: {problem}; nothing was written")
     folder = path.parent if str(path.parent) else Path(".")
-    if not os.access(folder, os.W_OK | os.X_OK) or not folder.stat().st_mode & 0o222:
-        raise TimelineError(
-            f"{path}: the folder {folder} is read-only, and a safe write needs a temporary file there; "
-            "nothing was written"
-        )
+    problem = why_folder_not_writable(folder)
+    if problem:
+        raise TimelineError(f"{name}: {problem}; a safe write needs a temporary file there; nothing was written")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +167,24 @@ class Snapshot:
 
 
 def snapshot(path: Path) -> Snapshot:
-    """Read the file once, with the stat of the same open file."""
+    """Read the file once, with the stat of the same open file; anything but a regular file is refused."""
+    name = printable(str(path))
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            data = fh.read()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such file; create it with 'timeline init {path}' or check the path") from None
+        raise StoreError(f"{name}: no such file; create it with 'timeline init {name}' or check the path") from None
     except OSError as e:
-        raise StoreError(f"{path}: cannot read: {e.strerror}") from None
+        raise StoreError(f"{name}: cannot read: {e.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        require_regular(path, st.st_mode)
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read()
+        except OSError as e:
+            raise StoreError(f"{name}: cannot read: {e.strerror}") from None
     return Snapshot(data, (st.st_size, st.st_mtime_ns, st.st_ino))
 
 
@@ -102,25 +192,56 @@ def ensure_unchanged(path: Path, before: Snapshot) -> None:
     now = snapshot(path)
     if now.key != before.key or now.data != before.data:
         raise TimelineError(
-            f"{path}: the file changed while this command was writing (saved from an editor?); "
+            f"{printable(str(path))}: the file changed while this command was writing (saved from an editor?); "
             "nothing was written; run the command again"
         )
 
 
+# Temporary files are named for the store, the program and the writer's process, so that the
+# sweep below can tell them from anyone else's files (".events.toml.20240101.tmp" is a person's).
+_TEMP_TAG = "timeline"
+
+
+def temp_prefix(path: Path) -> str:
+    """The start of this process's temporary files beside `path`: .NAME.timeline-PID-"""
+    return f".{path.name}.{_TEMP_TAG}-{os.getpid()}-"
+
+
 def sweep(path: Path) -> None:
-    """Remove temp files left by writers that were killed; under the lock no live writer has one."""
+    """Remove temp files that writers of this store left when they were killed.
+
+    Only names that only timeline makes (.NAME.timeline-PID-XXXXXXXX.tmp, from mkstemp), only
+    regular files, only when that process is gone; and this runs under the store's lock, which
+    every live writer of the store holds while its temp file exists.
+    """
     import re
 
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.{_TEMP_TAG}-([0-9]+)-[a-z0-9_]{{8}}\.tmp")
     folder = path.parent if str(path.parent) else Path(".")
     try:
         names = os.listdir(folder)
     except OSError:
         return
     for n in names:
-        if pattern.fullmatch(n):
-            with suppress(OSError):
+        m = pattern.fullmatch(n)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        with suppress(OSError):
+            if stat.S_ISREG(os.lstat(folder / n).st_mode):
                 os.unlink(folder / n)
+
+
+def _alive(pid: int) -> bool:
+    """Is there a process `pid` (ours or anyone's)? A reused pid errs on the side of keeping the file."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def replace(path: Path, before: Snapshot, data: bytes) -> None:
@@ -131,7 +252,9 @@ def replace(path: Path, before: Snapshot, data: bytes) -> None:
         sweep(path)
         now = snapshot(path)
         if now.data != before.data:
-            raise TimelineError(f"{path}: someone else changed the store while you were editing; it was not replaced")
+            raise TimelineError(
+                f"{printable(str(path))}: someone else changed the store while you were editing; it was not replaced"
+            )
         write_atomic(path, data, check=lambda: ensure_unchanged(path, now))
 
 
@@ -141,18 +264,17 @@ def create(path: Path, text: str) -> None:
     import tempfile
 
     folder = path.parent if str(path.parent) else Path(".")
+    name = printable(str(path))
     if path.exists() or path.is_symlink():
-        raise TimelineError(f"{path}: already exists; 'timeline init' never overwrites a store")
+        raise TimelineError(f"{name}: already exists; 'timeline init' never overwrites a store")
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".new", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~current_umask())
         try:
             # link() fails when the name exists: a store made meanwhile is never overwritten.
             os.link(tmp, path)
@@ -161,9 +283,9 @@ def create(path: Path, text: str) -> None:
                 raise
             _create_exclusive(path, text)
     except FileExistsError:
-        raise TimelineError(f"{path}: already exists; 'timeline init' never overwrites a store") from None
+        raise TimelineError(f"{name}: already exists; 'timeline init' never overwrites a store") from None
     except OSError as e:
-        raise TimelineError(f"{path}: cannot create: {e.strerror or e}") from None
+        raise TimelineError(f"{name}: cannot create: {e.strerror or e}") from None
     finally:
         if tmp is not None:
             with suppress(OSError):
@@ -184,51 +306,84 @@ def _create_exclusive(path: Path, text: str) -> None:
 
 
 def write_atomic(
-    path: Path, data: str | bytes, *, mode: int | None = None, check: Callable[[], None] | None = None
+    path: Path,
+    data: str | bytes,
+    *,
+    mode: int | None = None,
+    check: Callable[[], None] | None = None,
+    keep_owner: bool = True,
 ) -> None:
     """Write to a temp file in the same folder, fsync, then os.replace over `path`.
 
-    Keeps the existing file's permission bits unless `mode` is given. Any OS failure
-    (read-only folder, full disk) becomes a TimelineError and leaves `path` untouched.
-    `check` runs last, just before the replace; if it raises, nothing is replaced.
+    Keeps the existing file's permission bits unless `mode` is given, and (with `keep_owner`)
+    its group, and its owner when root writes, so that a store shared through a group stays
+    writable by the group. Any OS failure (read-only folder, full disk) becomes a TimelineError
+    and leaves `path` untouched. `check` runs last, just before the replace; if it raises,
+    nothing is replaced.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent if str(path.parent) else Path(".")
-    owner = None
+    old = None
     try:
-        st = path.stat()
-        owner = (st.st_uid, st.st_gid)
+        old = path.stat()
         if mode is None:
-            mode = st.st_mode & 0o7777
+            mode = old.st_mode & 0o7777
     except FileNotFoundError:
         if mode is None:
-            mode = 0o666 & ~_umask()
+            mode = 0o666 & ~current_umask()
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        if keep_owner and old is not None:
+            _keep_owner(path, tmp, old, mode)
+        # After chown, which may clear set-id bits.
         os.chmod(tmp, mode)
-        if owner is not None and hasattr(os, "getuid") and owner != (os.getuid(), os.getgid()):
-            # Root writing someone's file keeps it theirs; anyone else cannot, and need not.
-            with contextlib.suppress(OSError):
-                os.chown(tmp, *owner)
         if check is not None:
             check()
         os.replace(tmp, path)
         tmp = None
         _fsync_dir(folder)
     except OSError as e:
-        raise TimelineError(f"{path}: cannot write: {e.strerror or e}; the file was not changed") from None
+        raise TimelineError(
+            f"{printable(str(path))}: cannot write: {e.strerror or e}; the file was not changed"
+        ) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
 
-def _umask() -> int:
+def _keep_owner(path: Path, tmp: str, old: os.stat_result, mode: int) -> None:
+    """Give the new file the old one's owner (root only) and group, or refuse when losing the group matters."""
+    from timeline.write.access import group_name, user_name
+
+    if os.geteuid() == 0:
+        # Root writing someone's file keeps it theirs.
+        with contextlib.suppress(OSError):
+            os.chown(tmp, old.st_uid, old.st_gid)
+        return
+    new = os.stat(tmp)
+    if new.st_gid == old.st_gid:
+        return
+    try:
+        os.chown(tmp, -1, old.st_gid)  # allowed for any group the writer is in
+    except OSError:
+        # The replaced file would belong to another group; refuse when that group had rights
+        # others lack, since its members could no longer write the store.
+        if (mode >> 3) & 0o7 != mode & 0o7:
+            raise TimelineError(
+                f"{printable(str(path))}: the file belongs to group {group_name(old.st_gid)}, which you "
+                f"({user_name(os.geteuid())}) are not in, so a new copy could not keep that group and its "
+                "members would lose access; ask to be added to the group; the file was not changed"
+            ) from None
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it; it is set straight back)."""
     current = os.umask(0)
     os.umask(current)
     return current
