@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -107,13 +108,13 @@ def _command_name(args: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning every expected failure into one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
-    try:
-        build(_command_name(args))(args=args, prog_name="timeline")
-    except TimelineError as e:
-        from timeline.text import clean
+    from timeline.cli.common import say
 
-        # Messages quote store text; keep them one line and free of terminal control codes.
-        sys.stderr.write(f"timeline: error: {clean(e.message)}\n")
+    try:
+        _run(build(_command_name(args)), args)
+    except TimelineError as e:
+        # Messages quote store text and file names; say() keeps them one line, free of control codes.
+        say(f"timeline: error: {e.message}")
         sys.exit(e.exit_code)
     except BrokenPipeError:
         _quiet_stdout()
@@ -123,11 +124,54 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:  # a bug in timeline, not in the user's input
         if os.environ.get("TIMELINE_DEBUG"):
             raise
-        sys.stderr.write(
+        say(
             f"timeline: internal error: {type(e).__name__}: {e}; this is a bug in timeline — "
-            "rerun with --debug for the traceback and report it\n"
+            "rerun with --debug for the traceback and report it"
         )
         sys.exit(70)
+
+
+def _run(app: typer.Typer, args: list[str]) -> None:
+    """Run the app as click's standalone mode would, but print click's own errors through say().
+
+    Click quotes the command line in its errors ("No such option: --x"), and an argument may
+    hold control or bidi characters; standalone mode would print them raw.
+    """
+    from timeline.cli.common import say
+
+    try:
+        code = app(args=args, prog_name="timeline", standalone_mode=False)
+    except _usage_error() as e:
+        import io
+
+        text = io.StringIO()
+        if hasattr(e, "show"):
+            e.show(file=text)
+        else:
+            text.write(f"Error: {e}\n")
+        for line in text.getvalue().rstrip("\n").split("\n"):
+            say(line)
+        sys.exit(getattr(e, "exit_code", 2))
+    except typer.Abort:
+        say("Aborted!")
+        sys.exit(1)
+    except OSError as e:
+        if e.errno != errno.EPIPE:
+            raise
+        # The reader went away (`| head`): exit 1, as click's standalone mode does.
+        _quiet_stdout()
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error() -> type[Exception]:
+    """The base of click's usage errors: typer's own since it carries click inside, else click's."""
+    base = getattr(typer, "TyperException", None)
+    if base is None:  # typer releases that depend on click
+        from click import ClickException  # type: ignore[import-not-found,unused-ignore]
+
+        return ClickException
+    return base
 
 
 def _quiet_stdout() -> None:

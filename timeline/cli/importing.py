@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from timeline.cli.common import FileOpt, Meter, input_problem, store_path
+from timeline.cli.common import FileOpt, Meter, input_problem, say, shown, store_path
 from timeline.cli.write import DryRunOpt, transact
 from timeline.errors import StoreError, TimelineError, UsageError
 
@@ -44,7 +44,7 @@ def import_(
         raise UsageError(f"--format: '{fmt}' is not one of: {', '.join(import_files.FORMATS)}")
     rows = import_files.read(name, text, fmt or import_files.detect(name, text))
     if not rows:
-        sys.stderr.write(f"Nothing to import: {name} has no rows.\n")
+        say(f"Nothing to import: {shown(name)} has no rows.")
         return
     path = store_path(file)
     today = date.today()
@@ -59,7 +59,8 @@ def import_(
         if checked.problems:
             verb = "has" if checked.bad_rows == 1 else "have"
             message = (
-                f"{name}: {checked.bad_rows} of {len(rows)} rows {verb} problems (listed above); nothing was imported"
+                f"{shown(name)}: {checked.bad_rows} of {len(rows)} rows {verb} problems (listed above); "
+                "nothing was imported"
             )
             raise TimelineError(message, problems=tuple(checked.problems))
         return write.Insert("events", checked.events, skipped=tuple(checked.skipped))
@@ -69,17 +70,18 @@ def import_(
     except StoreError:
         raise
     except TimelineError as e:  # the rows' problems, each on its own line before the summary
-        sys.stderr.write("".join(input_problem(p) + "\n" for p in e.problems))
+        for p in e.problems:
+            say(input_problem(p))
         raise
     if not done.ids:
-        sys.stderr.write(f"Nothing to import: {len(done.skipped)} rows are already in {path}.\n")
+        say(f"Nothing to import: {len(done.skipped)} rows are already in {shown(path)}.")
         return
     if dry_run:
         sys.stdout.write(done.block)
         return
     sys.stdout.write("".join(i + "\n" for i in done.ids))
     skipped = f"; skipped {len(done.skipped)} already there" if done.skipped else ""
-    sys.stderr.write(f"Imported {len(done.ids)} events into {path} from line {done.line}{skipped}.\n")
+    say(f"Imported {len(done.ids)} events into {shown(path)} from line {done.line}{skipped}.")
 
 
 def _read_input(source: str) -> tuple[str, str]:
@@ -90,12 +92,12 @@ def _read_input(source: str) -> tuple[str, str]:
         try:
             data = Path(source).read_bytes()
         except FileNotFoundError:
-            raise UsageError(f"{source}: no such file") from None
+            raise UsageError(f"{shown(source)}: no such file") from None
         except OSError as e:
-            raise TimelineError(f"{source}: cannot read: {e.strerror}") from None
+            raise TimelineError(f"{shown(source)}: cannot read: {e.strerror}") from None
         name = source
     try:
         return name, data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise TimelineError(f"{name}:{line}: not valid UTF-8; save the file as UTF-8") from None
+        raise TimelineError(f"{shown(name)}:{line}: not valid UTF-8; save the file as UTF-8") from None
