@@ -145,3 +145,28 @@ def test_a_member_s_store_in_a_private_mode_says_whose_it_is(shared):
     code, err = as_user(BOB, [TEAM], shared, "add", "--date", "2024", "--title", "Bob", "--source", "s")
     assert code == 1
     assert "belongs to uid 4201" in err and "chmod g+w" in err and "chmod u+w" not in err
+
+
+def test_a_lock_no_member_may_open_says_whose_it_is(shared):
+    """A lock file only its owner can open (0600): the message names the owner and the fix, nothing is written."""
+    lock = shared / ".events.toml.lock"
+    lock.write_bytes(b"")
+    os.chown(lock, ALICE, TEAM)
+    lock.chmod(0o600)
+    before = (shared / "events.toml").read_bytes()
+    code, err = as_user(BOB, [TEAM], shared, "add", "--date", "2024", "--title", "Bob", "--source", "s")
+    assert code == 1
+    assert "lock file" in err and "uid 4201" in err and "chmod g+rw" in err
+    assert (shared / "events.toml").read_bytes() == before
+
+
+def test_an_owner_outside_the_group_cannot_take_the_store_from_it(shared):
+    """alice, no longer in the team, may write her file, but a new copy would leave the team's group: refused."""
+    shared.chmod(0o775)  # no setgid: a new file would get alice's own group
+    os.chown(shared, ALICE, ALICE)
+    before = (shared / "events.toml").read_bytes()
+    code, err = as_user(ALICE, [], shared, "add", "--date", "2024", "--title", "Alone", "--source", "s")
+    assert code == 1
+    assert "gid 4242" in err and "members would lose access" in err
+    assert (shared / "events.toml").read_bytes() == before
+    assert (shared / "events.toml").stat().st_gid == TEAM

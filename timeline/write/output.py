@@ -39,6 +39,8 @@ def write_output(target: str, data: str | bytes, *, protect: Iterable[Path] = ()
     """Write a report to the file named `target` (see the module docstring for what that means)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     shown = printable(target)
+    if not target.strip():
+        raise UsageError("--output: the path is empty; give a file name, or leave --output out for stdout")
     protected = list(protect)
     fd = _descriptor(target)
     if fd is not None:
@@ -80,6 +82,7 @@ def resolve(path: Path) -> Path:
     The kernel follows a symlink in a sticky world-writable folder only for the symlink's owner
     or when the folder's owner made it. The missing tail of a path is kept as written.
     """
+    asked = path
     if not path.is_absolute():
         path = Path.cwd() / path
     pending = list(reversed(path.parts[1:]))
@@ -98,14 +101,14 @@ def resolve(path: Path) -> Path:
         except (FileNotFoundError, NotADirectoryError):
             return candidate.joinpath(*reversed(pending))
         except OSError as e:
-            raise TimelineError(f"--output {printable(str(path))}: {e.strerror}") from None
+            raise TimelineError(f"--output {printable(str(asked))}: {e.strerror}") from None
         if not stat.S_ISLNK(st.st_mode):
             current = candidate
             continue
         links += 1
         if links > _MAX_LINKS:
-            raise UsageError(f"--output {printable(str(path))}: too many levels of symbolic links")
-        _refuse_planted_link(candidate, st, path)
+            raise UsageError(f"--output {printable(str(asked))}: too many levels of symbolic links")
+        _refuse_planted_link(candidate, st, asked)
         target = os.readlink(candidate)
         if target.startswith(_ANONYMOUS):  # /proc/PID/fd/N of a pipe or socket: open the link itself
             return candidate.joinpath(*reversed(pending))
@@ -184,7 +187,11 @@ def _guarded(store: Path) -> list[Path]:
 
 
 def _which(store: Path, kept: Path) -> str:
-    name = printable(str(store))
+    try:
+        near = os.path.relpath(store)
+    except ValueError:
+        near = str(store)
+    name = printable(os.path.normpath(store) if near.startswith("..") else near)
     return f"the lock file of the store {name}" if kept.name.endswith(".lock") else f"the store {name}"
 
 
