@@ -86,6 +86,17 @@ def test_a_symlink_to_a_fifo_is_refused_too(tmp_path):
     assert done.returncode == 1 and "FIFO" in done.stderr
 
 
+def test_import_refuses_a_device_as_its_input(tmp_path):
+    """`import /dev/zero` (or stdin from it) is refused at once instead of reading until memory runs out."""
+    small_store(tmp_path)
+    done = timeline(tmp_path, "import", "/dev/zero")
+    assert done.returncode == 2 and "is a device" in done.stderr, done.stderr
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run([sys.executable, "-m", "timeline", "import", "-"], cwd=tmp_path, env=child_env(),
+                              stdin=zero, capture_output=True, text=True, timeout=30, preexec_fn=_limited)  # fmt: skip
+    assert done.returncode == 2 and "is a device" in done.stderr, done.stderr
+
+
 def test_reading_commands_still_accept_a_pipe(tmp_path, capsys):
     """The read path keeps reading a store from a pipe (process substitution), as before."""
     small_store(tmp_path)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -86,13 +86,19 @@ def import_(
 
 def _read_input(source: str) -> tuple[str, str]:
     if source == "-":
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # a stand-in stdin without a descriptor
+            _refuse_device(sys.stdin.fileno(), "<stdin>")
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
         try:
-            data = Path(source).read_bytes()
+            with open(source, "rb") as fh:
+                _refuse_device(fh.fileno(), source)
+                data = fh.read()
         except FileNotFoundError:
             raise UsageError(f"{shown(source)}: no such file") from None
+        except IsADirectoryError:
+            raise UsageError(f"{shown(source)}: is a folder; give the CSV or JSON file to import") from None
         except OSError as e:
             raise TimelineError(f"{shown(source)}: cannot read: {e.strerror}") from None
         name = source
@@ -101,3 +107,16 @@ def _read_input(source: str) -> tuple[str, str]:
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise TimelineError(f"{shown(name)}:{line}: not valid UTF-8; save the file as UTF-8") from None
+
+
+def _refuse_device(fd: int, name: str) -> None:
+    """A device other than a terminal is no file to import (/dev/zero would never end); pipes are fine."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return
+    if (stat.S_ISCHR(mode) and not os.isatty(fd)) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise UsageError(f"{shown(name)}: is a device, not a file to import; give the CSV or JSON file")
