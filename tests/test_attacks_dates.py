@@ -196,3 +196,20 @@ def test_import_accepts_the_extremes(extremes, capsys, tmp_path):
     assert code == 0, err
     again = run(capsys, "list", "--format", "json", "--file", str(fresh / "events.toml"))[1]
     assert json.loads(again) == json.loads(exported)
+
+
+def test_a_cached_store_answers_the_extremes_as_a_parsed_one(tmp_path, capsys, monkeypatch):
+    """A store large enough for the cache answers windows at the ends of time as the plain parse does."""
+    padding = "".join(
+        f'\n[[events]]\nid = "pad{n}"\ndate = "2024-01-{n % 28 + 1:02d}"\n'
+        f'title = "Padding event number {n}, long enough to make the file large"\nsources = ["s"]\n'
+        for n in range(1500)
+    )
+    (tmp_path / "events.toml").write_text(STORE + padding, encoding="utf-8")
+    queries = [["--since", "9999-12-31"], ["--until", "0001-01-01"], ["date:9999"], ["--strict", "--until", "0001"]]
+    cold = [run(capsys, "list", *q, "--format", "json") for q in queries]
+    warm = [run(capsys, "list", *q, "--format", "json") for q in queries]
+    monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
+    parsed = [run(capsys, "list", *q, "--format", "json") for q in queries]
+    assert cold == warm == parsed
+    assert all(code == 0 and json.loads(out) for code, out, _ in parsed)
