@@ -108,11 +108,11 @@ def _command_name(args: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning every expected failure into one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
-    from timeline.cli.common import say
-
     try:
         _run(build(_command_name(args)), args)
     except TimelineError as e:
+        from timeline.cli.common import say
+
         # Messages quote store text and file names; say() keeps them one line, free of control codes.
         say(f"timeline: error: {e.message}")
         sys.exit(e.exit_code)
@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:  # a bug in timeline, not in the user's input
         if os.environ.get("TIMELINE_DEBUG"):
             raise
+        from timeline.cli.common import say
+
         say(
             f"timeline: internal error: {type(e).__name__}: {e}; this is a bug in timeline — "
             "rerun with --debug for the traceback and report it"
@@ -137,12 +139,12 @@ def _run(app: typer.Typer, args: list[str]) -> None:
     Click quotes the command line in its errors ("No such option: --x"), and an argument may
     hold control or bidi characters; standalone mode would print them raw.
     """
-    from timeline.cli.common import say
-
     try:
         code = app(args=args, prog_name="timeline", standalone_mode=False)
     except _usage_error() as e:
         import io
+
+        from timeline.cli.common import say
 
         text = io.StringIO()
         if hasattr(e, "show"):
@@ -153,7 +155,7 @@ def _run(app: typer.Typer, args: list[str]) -> None:
             say(line)
         sys.exit(getattr(e, "exit_code", 2))
     except typer.Abort:
-        say("Aborted!")
+        sys.stderr.write("Aborted!\n")
         sys.exit(1)
     except OSError as e:
         if e.errno != errno.EPIPE:
