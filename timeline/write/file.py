@@ -120,7 +120,12 @@ _TEMP_TAG = "timeline"
 
 def temp_prefix(path: Path) -> str:
     """The start of this process's temporary files beside `path`: .NAME.timeline-PID-"""
-    return f".{path.name}.{_TEMP_TAG}-{os.getpid()}-"
+    return f".{_temp_stem(path)}.{_TEMP_TAG}-{os.getpid()}-"
+
+
+def _temp_stem(path: Path) -> str:
+    # File names are limited to 255 bytes: a long store name is cut so its temp names still fit.
+    return path.name.encode("utf-8", "surrogateescape")[:150].decode("utf-8", "ignore")
 
 
 def sweep(path: Path) -> None:
@@ -132,7 +137,7 @@ def sweep(path: Path) -> None:
     """
     import re
 
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.{_TEMP_TAG}-([0-9]+)-[a-z0-9_]{{8}}\.tmp")
+    pattern = re.compile(rf"\.{re.escape(_temp_stem(path))}\.{_TEMP_TAG}-([0-9]+)-[a-z0-9_]{{8}}\.tmp")
     folder = path.parent if str(path.parent) else Path(".")
     try:
         names = os.listdir(folder)
