@@ -94,6 +94,22 @@ class EDate:
     def sort_key(self) -> tuple[date, date]:
         return (self.earliest, self.latest)
 
+    # An unbounded end is stored as date.min or date.max, which are also real days (0001-01-01,
+    # 9999-12-31); these two tell the bound of "9999-12-31" from the missing one of "2024/..".
+    @property
+    def known_earliest(self) -> date | None:
+        """The earliest possible day, or None when the date reaches back without bound (an open or unknown start)."""
+        if self.members:
+            return None if any(m.known_earliest is None for m in self.members) else self.earliest
+        return None if self.is_interval and self.start is None else self.earliest
+
+    @property
+    def known_latest(self) -> date | None:
+        """The latest possible day, or None when the date runs on without bound (an open or unknown end)."""
+        if self.members:
+            return None if any(m.known_latest is None for m in self.members) else self.latest
+        return None if self.is_interval and self.end is None else self.latest
+
 
 @lru_cache(maxsize=1 << 16)
 def parse(text: str) -> EDate:
@@ -310,12 +326,16 @@ def to_json(d: EDate) -> dict[str, object]:
     """A JSON-ready dict with stable key order; unbounded ends are None."""
     return {
         "date": d.text,
-        "earliest": None if d.earliest == date.min else d.earliest.isoformat(),
-        "latest": None if d.latest == date.max else d.latest.isoformat(),
+        "earliest": _iso(d.known_earliest),
+        "latest": _iso(d.known_latest),
         "precision": d.precision,
         "uncertain": d.uncertain,
         "approximate": d.approximate,
     }
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
 
 
 def one_of(dates: Sequence[EDate]) -> EDate:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from timeline.cli.common import FileOpt, store_path
+from timeline.cli.common import FileOpt, say, store_path
 from timeline.errors import UsageError
 
 if TYPE_CHECKING:
@@ -71,11 +71,15 @@ def check(
     if fmt == "json":
         import json
 
-        sys.stdout.write(json.dumps(lint.findings_json(reports), ensure_ascii=False, indent=2) + "\n")
+        from timeline.text import json_escape
+
+        # File names and messages may hold bidi or control characters: escaped, the JSON means the same.
+        sys.stdout.write(json_escape(json.dumps(lint.findings_json(reports), ensure_ascii=False, indent=2)) + "\n")
     else:
         sys.stdout.write("".join(lint.format_text(r) for r in reports))
         sys.stdout.flush()
-        sys.stderr.write("".join(lint.summary(r) + "\n" for r in reports))
+        for r in reports:
+            say(lint.summary(r))
     if any(r.failed for r in reports):
         raise typer.Exit(1)
 

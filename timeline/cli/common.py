@@ -36,17 +36,24 @@ OutputOpt = Annotated[
         "--output",
         "-o",
         metavar="PATH",
-        help="Write to this file (atomically) instead of stdout; its extension picks the format.",
+        help="Write to this file instead of stdout (its extension picks the format): a file is replaced whole; "
+        "a device, FIFO or /dev/stdout is written to. Never the store or its lock.",
     ),
 ]
 WidthOpt = Annotated[Optional[int], typer.Option(min=20, metavar="N", help="Wrap text at this width.")]
+
+
+# Every store this process has opened: --output never writes over one of them or its lock.
+_OPENED: set[Path] = set()
 
 
 def store_path(file: str | None) -> Path:
     """The store a command works on (see FileOpt's help for the search order)."""
     from timeline import store
 
-    return store.find(file)
+    path = store.find(file)
+    _OPENED.add(path.absolute())
+    return path
 
 
 def load_store(file: str | None) -> Store:
@@ -163,12 +170,29 @@ def emit(result: Any, *, width: int, output: str | None = None) -> None:
 
         result = as_text(result, width=width)
     if output is not None and output != "-":
-        from timeline.write.file import write_atomic
+        from timeline.write.output import write_output
 
-        write_atomic(Path(output), result)
+        write_output(output, result, protect=_OPENED)
         return
     sys.stdout.write(result)
     sys.stdout.flush()
+
+
+def say(line: str, *, err: bool = True) -> None:
+    """Write one line for a person, on stderr (or stdout), through `clean`: every message goes through here.
+
+    Messages quote file names, CSV cells and store text; cleaned, none of it can move the cursor,
+    change the title, reorder the line (U+202E) or start another line.
+    """
+    stream = sys.stderr if err else sys.stdout
+    stream.write(clean(line) + "\n")
+
+
+def shown(path: Path | str) -> str:
+    """A file name as messages quote it: control and bidi characters as visible escapes."""
+    from timeline.text import printable
+
+    return printable(str(path))
 
 
 def input_problem(problem: Problem) -> str:
@@ -179,7 +203,7 @@ def input_problem(problem: Problem) -> str:
 
 def warn(message: str) -> None:
     """A one-line warning on stderr."""
-    sys.stderr.write(f"timeline: warning: {message}\n")
+    say(f"timeline: warning: {message}")
 
 
 def _completion_store() -> Store | None:
@@ -250,9 +274,10 @@ class Meter:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
+        # markup=False: the label holds a file name, which is data, not rich markup.
         bar = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
-            console=Console(stderr=True), transient=True,
+            SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
+            TextColumn("{task.fields[count]}"), console=Console(stderr=True), transient=True,
         )  # fmt: skip
         self._task = bar.add_task(self._description(), total=self._total, completed=self._done, count=self._count())
         bar.start()
@@ -262,7 +287,7 @@ class Meter:
         return f"{self._done}/{self._total}" if self._total else ""
 
     def _description(self) -> str:
-        return f"{self.label}: {self._step}" if self._step else self.label
+        return clean(f"{self.label}: {self._step}" if self._step else self.label)
 
     def describe(self, step: str) -> None:
         """Name the phase under way (reading, checking, validating, writing)."""

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from timeline.cli import prompts
-from timeline.cli.common import FileOpt, store_path
+from timeline.cli.common import FileOpt, say, shown, store_path
 from timeline.errors import TimelineError, UsageError
-from timeline.text import clean
 
 # Editors that take +LINE to open the file at a line.
 _LINE_EDITORS = set("vi vim nvim view ex gvim mvim nano pico emacs emacsclient micro joe mg ne jed kak".split())  # noqa: SIM905
@@ -53,27 +51,45 @@ def _edit_copy(path: Path, item: str | None) -> None:
         while True:
             status = _run_editor(copy, line)
             if status != 0:
-                raise TimelineError(f"the editor exited with status {status}; {path} was not changed")
-            edited = copy.read_bytes()
+                raise TimelineError(f"the editor exited with status {status}; {shown(path)} was not changed")
+            edited = _read_copy(copy, path)
             if edited == before.data:
-                sys.stdout.write(f"No changes; {path} was not changed.\n")
+                say(f"No changes; {shown(path)} was not changed.", err=False)
                 return
             errors = write.problems_in(edited, str(path))
             if not errors:
                 break
-            sys.stderr.write("".join(f"{clean(e.brief())}\n" for e in errors))
+            for e in errors:
+                say(e.brief())
             if not prompts.ask_again():
-                raise TimelineError(f"abandoned; {path} was not changed")
+                raise TimelineError(f"abandoned; {shown(path)} was not changed")
             line = errors[0].line or line
         try:
             store_file.replace(path, before, edited)
         except TimelineError as e:
             keep = True
-            raise TimelineError(f"{e.message}; your edited copy is kept at {copy}") from None
-        sys.stdout.write(f"Saved {path}.\n")
+            raise TimelineError(f"{e.message}; your edited copy is kept at {shown(copy)}") from None
+        say(f"Saved {shown(path)}.", err=False)
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_copy(copy: Path, path: Path) -> bytes:
+    """The edited copy's bytes; an editor that deleted it, or left something else in its place, is an error."""
+    from timeline.errors import StoreError
+    from timeline.write import file as store_file
+
+    try:
+        what = store_file.file_kind(copy.stat().st_mode)
+    except FileNotFoundError:
+        raise TimelineError(f"the editor removed the copy it was editing; {shown(path)} was not changed") from None
+    if what:
+        raise TimelineError(f"the editor's copy {what} now, not a file; {shown(path)} was not changed")
+    try:
+        return store_file.snapshot(copy).data
+    except StoreError as e:
+        raise TimelineError(f"cannot read the edited copy ({e.message}); {shown(path)} was not changed") from None
 
 
 def _run_editor(file: Path, line: int) -> int:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from timeline.cli.common import FileOpt, Meter, input_problem, store_path
+from timeline.cli.common import FileOpt, Meter, input_problem, say, shown, store_path
 from timeline.cli.write import DryRunOpt, transact
 from timeline.errors import StoreError, TimelineError, UsageError
 from timeline.text import plural
@@ -46,7 +46,7 @@ def import_(
         raise UsageError(f"--format: '{fmt}' is not one of: {', '.join(import_files.FORMATS)}")
     rows = import_files.read(name, text, fmt or import_files.detect(name, text))
     if not rows:
-        sys.stderr.write(f"Nothing to import: {name} has no rows.\n")
+        say(f"Nothing to import: {shown(name)} has no rows.")
         return
     path = store_path(file)
     today = date.today()
@@ -61,7 +61,7 @@ def import_(
         if checked.problems:
             verb = "has" if checked.bad_rows == 1 else "have"
             message = (
-                f"{name}: {checked.bad_rows} of {plural(len(rows), 'row')} {verb} problems (listed above); "
+                f"{shown(name)}: {checked.bad_rows} of {plural(len(rows), 'row')} {verb} problems (listed above); "
                 "nothing was imported"
             )
             raise TimelineError(message, problems=tuple(checked.problems))
@@ -72,34 +72,54 @@ def import_(
     except StoreError:
         raise
     except TimelineError as e:  # the rows' problems, each on its own line before the summary
-        sys.stderr.write("".join(input_problem(p) + "\n" for p in e.problems))
+        for p in e.problems:
+            say(input_problem(p))
         raise
     if not done.ids:
         verb = "is" if len(done.skipped) == 1 else "are"
-        sys.stderr.write(f"Nothing to import: {plural(len(done.skipped), 'row')} {verb} already in {path}.\n")
+        say(f"Nothing to import: {plural(len(done.skipped), 'row')} {verb} already in {shown(path)}.")
         return
     if dry_run:
         sys.stdout.write(done.block)
         return
     sys.stdout.write("".join(i + "\n" for i in done.ids))
     skipped = f"; skipped {len(done.skipped)} already there" if done.skipped else ""
-    sys.stderr.write(f"Imported {plural(len(done.ids), 'event')} into {path} from line {done.line}{skipped}.\n")
+    say(f"Imported {plural(len(done.ids), 'event')} into {shown(path)} from line {done.line}{skipped}.")
 
 
 def _read_input(source: str) -> tuple[str, str]:
     if source == "-":
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # a stand-in stdin without a descriptor
+            _refuse_device(sys.stdin.fileno(), "<stdin>")
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
         try:
-            data = Path(source).read_bytes()
+            with open(source, "rb") as fh:
+                _refuse_device(fh.fileno(), source)
+                data = fh.read()
         except FileNotFoundError:
-            raise UsageError(f"{source}: no such file") from None
+            raise UsageError(f"{shown(source)}: no such file") from None
+        except IsADirectoryError:
+            raise UsageError(f"{shown(source)}: is a folder; give the CSV or JSON file to import") from None
         except OSError as e:
-            raise TimelineError(f"{source}: cannot read: {e.strerror}") from None
+            raise TimelineError(f"{shown(source)}: cannot read: {e.strerror}") from None
         name = source
     try:
         return name, data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise TimelineError(f"{name}:{line}: not valid UTF-8; save the file as UTF-8") from None
+        raise TimelineError(f"{shown(name)}:{line}: not valid UTF-8; save the file as UTF-8") from None
+
+
+def _refuse_device(fd: int, name: str) -> None:
+    """A device other than a terminal is no file to import (/dev/zero would never end); pipes are fine."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return
+    if (stat.S_ISCHR(mode) and not os.isatty(fd)) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise UsageError(f"{shown(name)}: is a device, not a file to import; give the CSV or JSON file")

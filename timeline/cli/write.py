@@ -13,7 +13,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from timeline.cli import prompts
-from timeline.cli.common import FileOpt, Meter, store_path, typed_date
+from timeline.cli.common import FileOpt, Meter, say, shown, store_path, typed_date
 from timeline.errors import TimelineError, UsageError
 from timeline.model import Problem, Store
 
@@ -58,9 +58,9 @@ def init(
         target = target / store_mod.STORE_NAME
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise TimelineError(f"{target}: the folder {folder} does not exist; create it first")
+        raise TimelineError(f"{shown(target)}: the folder {shown(folder)} does not exist; create it first")
     store_file.create(target, INIT_TEXT.replace("{title}", toml_out.string(title)))
-    sys.stdout.write(f"Created {target}. Next: timeline actors add, timeline sources add, timeline add.\n")
+    say(f"Created {shown(target)}. Next: timeline actors add, timeline sources add, timeline add.", err=False)
 
 
 def add(
@@ -203,7 +203,7 @@ def add(
         return
     eid = done.ids[0]
     sys.stdout.write(eid + "\n")
-    sys.stderr.write(f"Added {eid} to {path}:{done.line}.\n")
+    say(f"Added {eid} to {shown(path)}:{done.line}.")
 
 
 def _citations(source: list[str], url: list[str], published: list[str], credibility: list[int]) -> list[Any]:
@@ -362,10 +362,10 @@ def transact(path: Path, plan, dry_run: bool, meter: Meter | None = None):
     """Run one write transaction under a progress meter, saying so while another writer holds the lock."""
     from timeline import write
 
-    meter = meter or Meter(f"Adding to {path.name}")
+    meter = meter or Meter(f"Adding to {shown(path.name)}")
 
     def waiting() -> None:
-        sys.stderr.write(f"Waiting for another command writing to {path}...\n")
+        say(f"Waiting for another command writing to {shown(path)}...")
 
     try:
         return write.transact(path, plan, dry_run=dry_run, step=meter.describe, on_wait=waiting)
@@ -397,7 +397,7 @@ def _add_table(kind: str, base: str, explicit: bool, fields: dict[str, Any], dry
         sys.stdout.write(done.block)
         return
     sys.stdout.write(chosen[-1] + "\n")
-    sys.stderr.write(f"Added {kind[:-1]} {chosen[-1]} to {path}:{done.line}.\n")
+    say(f"Added {kind[:-1]} {chosen[-1]} to {shown(path)}:{done.line}.")
 
 
 def _lookalikes(store: Store, fields: dict[str, Any], confirmed: set[str]) -> list[str]:
@@ -422,7 +422,7 @@ def _fail_on(problems: list[str], *, status: int) -> None:
     if not problems:
         return
     for line in problems[:-1]:
-        sys.stderr.write(f"timeline: error: {line}\n")
+        say(f"timeline: error: {line}")
     raise TimelineError(problems[-1], exit_code=status)
 
 

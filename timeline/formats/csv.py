@@ -5,15 +5,21 @@ them; `actor_names`, `source_names`, `urls`, `grades` (lined up with `sources`) 
 are there for readers.
 
 Spreadsheets run a cell that starts with '=', '+', '-' or '@' (and some also after a tab or
-carriage return) as a formula. Following OWASP's advice on CSV injection, such a cell gets a
-leading apostrophe, which spreadsheets show as text and do not evaluate. Control codes are
-replaced as in every other format, so the file is also safe to print on a terminal.
+carriage return, and some the full-width forms ＝ ＋ － ＠) as a formula. Following OWASP's
+advice on CSV injection, such a cell gets a leading apostrophe, which spreadsheets show as text
+and do not evaluate. A cell can also begin inside one of ours: a spreadsheet whose list
+separator is ';' (most of continental Europe) splits our rows at every ';', quotes or not, and a
+tab- or line-splitting import starts a cell after a tab or line break. So the apostrophe also
+goes after each ';', tab or line break that a trigger follows (spaces or a '"' between count as
+nothing): "a;=cmd" is written "a;'=cmd". Control codes are replaced as in every other format, so
+the file is also safe to print on a terminal.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -47,18 +53,19 @@ COLUMNS = (
     "after",
     "before",
 )
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# What starts a formula (OWASP's list and the full-width forms), and where a cell can begin.
+TRIGGERS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
+SEPARATORS = ";\t\r\n"
+_CELL_START = re.compile(rf"(^|[{SEPARATORS}])(?=[ \"]*[{re.escape(TRIGGERS)}])")
 
 
 def neutralise(cell: str) -> str:
-    """Prefix an apostrophe to a cell a spreadsheet would read as a formula (leading spaces too)."""
-    if cell.startswith(_TRIGGERS) or cell.lstrip(" ").startswith(_TRIGGERS):
-        return "'" + cell
-    return cell
+    """An apostrophe before each place a spreadsheet could read a formula: the start, and after ';', tab, line break."""
+    return _CELL_START.sub(r"\1'", cell)
 
 
-def _bound(d: date, unbounded: date) -> str:
-    return "" if d == unbounded else d.isoformat()
+def _bound(d: date | None) -> str:
+    return "" if d is None else d.isoformat()
 
 
 def row(e: Event, store: Store) -> list[str]:
@@ -68,8 +75,8 @@ def row(e: Event, store: Store) -> list[str]:
         e.id,
         e.date.text,
         date_line(e, store),
-        _bound(e.date.earliest, date.min),
-        _bound(e.date.latest, date.max),
+        _bound(e.date.known_earliest),
+        _bound(e.date.known_latest),
         e.date.precision,
         str(e.date.uncertain).lower(),
         str(e.date.approximate).lower(),

@@ -9,7 +9,6 @@ with the exact bounds in `data-earliest`/`data-latest` and in the tooltip.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from html import escape
 
 from timeline import dates
@@ -107,8 +106,8 @@ def citation_item(c: Citation, store: Store, link_attributes: str = "") -> str:
 
 def datetime_value(d: dates.EDate) -> str | None:
     """A valid HTML datetime for `d`: the day, month or year its bounds share; None if they share none."""
-    lo, hi = d.earliest, d.latest
-    if lo == date.min or hi == date.max:
+    lo, hi = d.known_earliest, d.known_latest
+    if lo is None or hi is None:
         return None
     if d.time and lo == hi:
         return f"{lo.isoformat()}T{d.time}"
@@ -124,8 +123,8 @@ def datetime_value(d: dates.EDate) -> str | None:
 def time_element(d: dates.EDate, text: str | None = None) -> str:
     """`<time>` (or a `<span>` when no datetime fits) with the bounds in data attributes and title."""
     words = escape_text(text if text is not None else dates.display(d))
-    lo = None if d.earliest == date.min else d.earliest.isoformat()
-    hi = None if d.latest == date.max else d.latest.isoformat()
+    lo = d.known_earliest.isoformat() if d.known_earliest else None
+    hi = d.known_latest.isoformat() if d.known_latest else None
     attrs = ""
     if lo:
         attrs += f' data-earliest="{lo}"'

@@ -98,7 +98,10 @@ def _vevent(e: Event, store: Store, stamp: datetime) -> Any:
     ev.add("uid", f"{e.id}@{UID_DOMAIN}")
     ev.add("dtstamp", stamp)
     ev.add("dtstart", first)
-    ev.add("dtend", last + timedelta(days=1))
+    if last < date.max:
+        ev.add("dtend", last + timedelta(days=1))
+    else:  # DTEND is exclusive and 9999-12-31 has no next day; RFC 5545 allows a DURATION instead
+        ev.add("duration", timedelta(days=(last - first).days + 1))
     ev.add("summary", summary(e))
     ev.add("description", description(e, store))
     # A record of the past: never shown as busy time.

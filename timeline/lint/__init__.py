@@ -234,8 +234,10 @@ def format_text(report: Report) -> str:
 def summary(report: Report) -> str:
     """`events.toml: 1 error, 2 warnings, 0 notes`, noting when --strict makes warnings fail."""
     parts = [plural(report.count(s), s) for s in ("error", "warning", "note")]
+    from timeline.text import printable
+
     tail = " (strict: warnings fail)" if report.strict and report.count("warning") else ""
-    return f"{report.path}: {', '.join(parts)}{tail}"
+    return f"{printable(report.path)}: {', '.join(parts)}{tail}"
 
 
 def findings_json(reports: Sequence[Report]) -> list[dict[str, Any]]:

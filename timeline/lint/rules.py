@@ -245,9 +245,10 @@ def _path(start: str, goal: str, succ: Mapping[str, list[str]], within: set[str]
 def duplicates(store: Store, where: Places) -> Iterator[Problem]:
     """W003 events with overlapping dates and near-identical titles, or the same actors and type."""
     events = store.events
-    for later, earlier, why, more in look_alikes(events):
+    for later, earlier, why, more, capped in look_alikes(events):
         first, second = events[earlier], events[later]
-        extra = f" (and {more} more)" if more else ""
+        # `capped`: the search stopped at its limit for this event, so there may be more than counted.
+        extra = f" (and {'at least ' if capped else ''}{more} more)" if more or capped else ""
         message = (
             f"event '{second.id}' looks like '{first.id}' (line {first.line}){extra}: dates overlap and {why}; "
             "merge them, or make the titles say how they differ"

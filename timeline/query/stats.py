@@ -42,8 +42,10 @@ def month_key(e: Event) -> str | None:
 
 def _month_range(first: str, last: str) -> list[str]:
     y, m = int(first[:4]), int(first[5:])
+    end = (int(last[:4]), int(last[5:]))
     out = []
-    while f"{y:04d}-{m:02d}" <= last:
+    # Compared as numbers: as text, "10000-01" would sort before "9999-12" and never stop the loop.
+    while (y, m) <= end:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out

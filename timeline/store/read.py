@@ -31,6 +31,9 @@ def read_text(path: Path) -> str:
 
 def decode(data: bytes, name: str) -> str:
     """Store bytes as text; the wrong encoding, a NUL byte or an empty file is a StoreError."""
+    # UTF-32's little-endian mark starts with UTF-16's, so it is looked for first.
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise StoreError(f"{name}:1:1: the file is UTF-32; save it as UTF-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise StoreError(f"{name}:1:1: the file is UTF-16; save it as UTF-8")
     try:
@@ -48,8 +51,11 @@ def decode(data: bytes, name: str) -> str:
     nul = text.find("\0")
     if nul >= 0:
         line, col = _place(text, nul, "\n")
-        # UTF-16 without a byte-order mark puts a NUL beside every ASCII letter.
-        what = "UTF-16 or binary" if nul < 2 else "binary or damaged"
+        # UTF-16 without a byte-order mark puts a NUL beside every ASCII letter, UTF-32 three.
+        if nul < 4 and "\0\0\0" in text[:4]:
+            what = "UTF-32 or binary"
+        else:
+            what = "UTF-16 or binary" if nul < 2 else "binary or damaged"
         raise StoreError(f"{name}:{line}:{col}: a NUL byte; the file looks {what}, save it as UTF-8 text")
     return text
 

@@ -1,5 +1,6 @@
-"""Files on disk written safely: the store's lock, a snapshot of its bytes, and replacing or creating
-a file all at once (readers see the old bytes or the new, never half of either).
+"""Files on disk written safely: a snapshot of the store's bytes, and replacing or creating a file
+all at once (readers see the old bytes or the new, never half of either). The lock is in
+`timeline.write.lock` (its names are importable from here too).
 
 The pieces `timeline.write` builds its transactions from, `timeline edit` its whole-file save,
 and `--output` its reports.
@@ -9,13 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from timeline.errors import StoreError, TimelineError
+from timeline.text import printable
+from timeline.write.lock import lock_path as lock_path
+from timeline.write.lock import locked as locked
 
 
 def real_path(path: Path) -> Path:
@@ -23,58 +28,50 @@ def real_path(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def lock_path(path: Path) -> Path:
-    """The hidden lock file beside the store, e.g. .events.toml.lock."""
-    return path.with_name(f".{path.name}.lock")
+def file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device"
+    if stat.S_ISSOCK(mode):
+        return "is a socket"
+    return "is not a regular file"
 
 
-@contextmanager
-def locked(path: Path, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock for `path` on a sidecar file.
-
-    Not on the store itself: os.replace gives the store a new inode, and a lock held on the old
-    one would not stop the next writer.
-    """
-    import fcntl
-
-    target = lock_path(path)
-    try:
-        fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as e:
-        raise TimelineError(
-            f"{path}: cannot create the lock file {target.name}: {e.strerror}; nothing was written"
-        ) from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+def require_regular(path: Path, mode: int) -> None:
+    """Refuse a store that is not a regular file: writes replace it whole, which a device or FIFO cannot be."""
+    what = file_kind(mode)
+    if what:
+        raise StoreError(
+            f"{printable(str(path))}: {what}, not a store file; timeline writes only to a regular .toml file; "
+            "pass the store file itself"
+        )
 
 
 def check_writable(path: Path) -> None:
-    """Refuse early, and say why, when the store or its folder is read-only or missing."""
+    """Refuse early, and say why, when the store is not a regular file or it or its folder is read-only or missing."""
+    from timeline.write.access import why_folder_not_writable, why_not_writable
+
+    name = printable(str(path))
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such file; create it with 'timeline init {path}' or check the path") from None
+        raise StoreError(f"{name}: no such file; create it with 'timeline init {name}' or check the path") from None
     except OSError as e:
-        raise StoreError(f"{path}: cannot read: {e.strerror}") from None
-    # Mode bits as well as access(): a file someone made read-only stays protected even for root.
-    if not os.access(path, os.W_OK) or not st.st_mode & 0o222:
-        raise TimelineError(
-            f"{path}: the file is read-only; make it writable (chmod u+w) to add to it; nothing was written"
-        )
+        raise StoreError(f"{name}: cannot read: {e.strerror}") from None
+    require_regular(path, st.st_mode)
+    problem = why_not_writable(path, st)
+    if problem:
+        raise TimelineError(f"{name}: {problem}; nothing was written")
     folder = path.parent if str(path.parent) else Path(".")
-    if not os.access(folder, os.W_OK | os.X_OK) or not folder.stat().st_mode & 0o222:
-        raise TimelineError(
-            f"{path}: the folder {folder} is read-only, and a safe write needs a temporary file there; "
-            "nothing was written"
-        )
+    problem = why_folder_not_writable(folder)
+    if problem:
+        raise TimelineError(f"{name}: {problem}; a safe write needs a temporary file there; nothing was written")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +83,24 @@ class Snapshot:
 
 
 def snapshot(path: Path) -> Snapshot:
-    """Read the file once, with the stat of the same open file."""
+    """Read the file once, with the stat of the same open file; anything but a regular file is refused."""
+    name = printable(str(path))
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            data = fh.read()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such file; create it with 'timeline init {path}' or check the path") from None
+        raise StoreError(f"{name}: no such file; create it with 'timeline init {name}' or check the path") from None
     except OSError as e:
-        raise StoreError(f"{path}: cannot read: {e.strerror}") from None
+        raise StoreError(f"{name}: cannot read: {e.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        require_regular(path, st.st_mode)
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read()
+        except OSError as e:
+            raise StoreError(f"{name}: cannot read: {e.strerror}") from None
     return Snapshot(data, (st.st_size, st.st_mtime_ns, st.st_ino))
 
 
@@ -116,25 +122,61 @@ def ensure_unchanged(path: Path, before: Snapshot) -> None:
         raise StoreError(f"{path}: cannot read: {e.strerror}") from None
     if not same:
         raise TimelineError(
-            f"{path}: the file changed while this command was writing (saved from an editor?); "
+            f"{printable(str(path))}: the file changed while this command was writing (saved from an editor?); "
             "nothing was written; run the command again"
         )
 
 
+# Temporary files are named for the store, the program and the writer's process, so that the
+# sweep below can tell them from anyone else's files (".events.toml.20240101.tmp" is a person's).
+_TEMP_TAG = "timeline"
+
+
+def temp_prefix(path: Path) -> str:
+    """The start of this process's temporary files beside `path`: .NAME.timeline-PID-"""
+    return f".{_temp_stem(path)}.{_TEMP_TAG}-{os.getpid()}-"
+
+
+def _temp_stem(path: Path) -> str:
+    # File names are limited to 255 bytes: a long store name is cut so its temp names still fit.
+    return path.name.encode("utf-8", "surrogateescape")[:150].decode("utf-8", "ignore")
+
+
 def sweep(path: Path) -> None:
-    """Remove temp files left by writers that were killed; under the lock no live writer has one."""
+    """Remove temp files that writers of this store left when they were killed.
+
+    Only names that only timeline makes (.NAME.timeline-PID-XXXXXXXX.tmp, from mkstemp), only
+    regular files, only when that process is gone; and this runs under the store's lock, which
+    every live writer of the store holds while its temp file exists.
+    """
     import re
 
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+    pattern = re.compile(rf"\.{re.escape(_temp_stem(path))}\.{_TEMP_TAG}-([0-9]+)-[a-z0-9_]{{8}}\.tmp")
     folder = path.parent if str(path.parent) else Path(".")
     try:
         names = os.listdir(folder)
     except OSError:
         return
     for n in names:
-        if pattern.fullmatch(n):
-            with suppress(OSError):
+        m = pattern.fullmatch(n)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        with suppress(OSError):
+            if stat.S_ISREG(os.lstat(folder / n).st_mode):
                 os.unlink(folder / n)
+
+
+def _alive(pid: int) -> bool:
+    """Is there a process `pid` (ours or anyone's)? A reused pid errs on the side of keeping the file."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def replace(path: Path, before: Snapshot, data: bytes) -> None:
@@ -145,7 +187,9 @@ def replace(path: Path, before: Snapshot, data: bytes) -> None:
         sweep(path)
         now = snapshot(path)
         if now.data != before.data:
-            raise TimelineError(f"{path}: someone else changed the store while you were editing; it was not replaced")
+            raise TimelineError(
+                f"{printable(str(path))}: someone else changed the store while you were editing; it was not replaced"
+            )
         write_atomic(path, data, check=lambda: ensure_unchanged(path, now))
 
 
@@ -155,18 +199,17 @@ def create(path: Path, text: str) -> None:
     import tempfile
 
     folder = path.parent if str(path.parent) else Path(".")
+    name = printable(str(path))
     if path.exists() or path.is_symlink():
-        raise TimelineError(f"{path}: already exists; 'timeline init' never overwrites a store")
+        raise TimelineError(f"{name}: already exists; 'timeline init' never overwrites a store")
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".new", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~current_umask())
         try:
             # link() fails when the name exists: a store made meanwhile is never overwritten.
             os.link(tmp, path)
@@ -175,9 +218,9 @@ def create(path: Path, text: str) -> None:
                 raise
             _create_exclusive(path, text)
     except FileExistsError:
-        raise TimelineError(f"{path}: already exists; 'timeline init' never overwrites a store") from None
+        raise TimelineError(f"{name}: already exists; 'timeline init' never overwrites a store") from None
     except OSError as e:
-        raise TimelineError(f"{path}: cannot create: {e.strerror or e}") from None
+        raise TimelineError(f"{name}: cannot create: {e.strerror or e}") from None
     finally:
         if tmp is not None:
             with suppress(OSError):
@@ -203,53 +246,81 @@ def write_atomic(
     *,
     mode: int | None = None,
     check: Callable[[], None] | None = None,
+    keep_owner: bool = True,
 ) -> None:
     """Write to a temp file in the same folder, fsync, then os.replace over `path`.
 
     `data` may come in pieces, written one after the other (a large store plus what is added
     to it need not be joined in memory first). Keeps the existing file's permission bits unless
-    `mode` is given. Any OS failure (read-only folder, full disk) becomes a TimelineError and
-    leaves `path` untouched. `check` runs last, just before the replace; if it raises, nothing
-    is replaced.
+    `mode` is given, and (with `keep_owner`) its group, and its owner when root writes, so that a
+    store shared through a group stays writable by the group. Any OS failure (read-only folder,
+    full disk) becomes a TimelineError and leaves `path` untouched. `check` runs last, just
+    before the replace; if it raises, nothing is replaced.
     """
     pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     folder = path.parent if str(path.parent) else Path(".")
-    owner = None
+    old = None
     try:
-        st = path.stat()
-        owner = (st.st_uid, st.st_gid)
+        old = path.stat()
         if mode is None:
-            mode = st.st_mode & 0o7777
+            mode = old.st_mode & 0o7777
     except FileNotFoundError:
         if mode is None:
-            mode = 0o666 & ~_umask()
+            mode = 0o666 & ~current_umask()
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             for piece in pieces:
                 fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
+        if keep_owner and old is not None:
+            _keep_owner(path, tmp, old, mode)
+        # After chown, which may clear set-id bits.
         os.chmod(tmp, mode)
-        if owner is not None and hasattr(os, "getuid") and owner != (os.getuid(), os.getgid()):
-            # Root writing someone's file keeps it theirs; anyone else cannot, and need not.
-            with contextlib.suppress(OSError):
-                os.chown(tmp, *owner)
         if check is not None:
             check()
         os.replace(tmp, path)
         tmp = None
         _fsync_dir(folder)
     except OSError as e:
-        raise TimelineError(f"{path}: cannot write: {e.strerror or e}; the file was not changed") from None
+        raise TimelineError(
+            f"{printable(str(path))}: cannot write: {e.strerror or e}; the file was not changed"
+        ) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
 
-def _umask() -> int:
+def _keep_owner(path: Path, tmp: str, old: os.stat_result, mode: int) -> None:
+    """Give the new file the old one's owner (root only) and group, or refuse when losing the group matters."""
+    from timeline.write.access import group_name, user_name
+
+    if os.geteuid() == 0:
+        # Root writing someone's file keeps it theirs.
+        with contextlib.suppress(OSError):
+            os.chown(tmp, old.st_uid, old.st_gid)
+        return
+    new = os.stat(tmp)
+    if new.st_gid == old.st_gid:
+        return
+    try:
+        os.chown(tmp, -1, old.st_gid)  # allowed for any group the writer is in
+    except OSError:
+        # The replaced file would belong to another group; refuse when that group had rights
+        # others lack, since its members could no longer write the store.
+        if (mode >> 3) & 0o7 != mode & 0o7:
+            raise TimelineError(
+                f"{printable(str(path))}: the file belongs to group {group_name(old.st_gid)}, which you "
+                f"({user_name(os.geteuid())}) are not in, so a new copy could not keep that group and its "
+                "members would lose access; ask to be added to the group; the file was not changed"
+            ) from None
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it; it is set straight back)."""
     current = os.umask(0)
     os.umask(current)
     return current
