@@ -32,7 +32,11 @@ def unchanged(path, before: bytes) -> bool:
 )
 @pytest.mark.parametrize(
     "command",
-    [["list", "--format", "plain"], ["show", "law-signed", "--format", "plain"], ["show", "law-signed", "--format", "ics"]],
+    [
+        ["list", "--format", "plain"],
+        ["show", "law-signed", "--format", "plain"],
+        ["show", "law-signed", "--format", "ics"],
+    ],
 )
 def test_output_never_replaces_the_store_or_its_lock(bundled, tmp_path, capsys, target, command):
     """`-o` naming the store or its lock, in any spelling, is refused with exit 2 and the store kept.
