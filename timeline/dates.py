@@ -167,67 +167,89 @@ def _interval_end(part: str, whole: str) -> None:
 
 def _single(part: str, whole: str) -> EDate:
     """Parse one date (not an interval); errors quote `whole`, the string as written."""
-
-    def fail(what: str) -> DateError:
-        return DateError(f'"{whole}": {what}')
-
     m = _LOOSE.fullmatch(part)
     if m is None:
-        if part.startswith("-"):
-            raise fail("negative years are not supported")
-        if part.startswith("Y"):
-            raise fail("years past 9999 are not supported; a store date is a calendar day")
-        if part.startswith("["):
-            raise fail("sets are not store dates; give one date or an interval START/END")
-        what = "not a store date" if part == whole else f'"{part}" is not a date'
-        raise fail(f"{what}; {_suggest(part)}")
+        raise _unreadable(part, whole)
     y, mo, d, clock, off, q = m.group("y", "m", "d", "clock", "off", "q")
     if len(q) > 1:
-        raise fail("use one qualifier at the end: ? uncertain, ~ approximate, % both")
-    if len(y) != 4:
-        raise fail(f'the year "{y}" must have 4 digits, e.g. "2024-02-09"')
-    if not re.fullmatch(r"\d{4}|\d{3}X|\d{2}XX", y):
-        raise fail("X may only replace the last digits of a year (202X, 20XX)")
-    ylo, yhi = int(y.replace("X", "0")), int(y.replace("X", "9"))
-    if ylo == 0:
-        raise fail("year 0000 is not supported; years run 0001-9999")
-    if "X" in y and mo is not None:
-        raise fail("a decade or century (202X, 20XX) takes no month or day")
+        raise _fail(whole, "use one qualifier at the end: ? uncertain, ~ approximate, % both")
+    uncertain, approximate = _QUALIFIERS[q]
+    ylo, yhi, precision = _year(y, mo, whole)
     lo, hi = date(ylo, 1, 1), date(yhi, 12, 31)
-    precision = {0: "year", 1: "decade", 2: "century"}[y.count("X")]
     if mo is not None and mo != "XX":
         if not re.fullmatch(r"\d\d", mo):
-            raise fail(f'the month "{mo}" must be 01-12 or XX')
+            raise _fail(whole, f'the month "{mo}" must be 01-12 or XX')
         if 21 <= int(mo) <= 24 and d is None and clock is None:
-            first = _SEASONS[int(mo)][1]
-            end_year, end_month = (ylo + 1, 2) if first == 12 else (ylo, first + 2)
-            if end_year > 9999:
-                raise fail("winter 9999 runs past the year 9999")
-            uncertain, approximate = _QUALIFIERS[q]
-            return EDate(part, date(ylo, first, 1), _month_end(end_year, end_month), "season", uncertain, approximate)
+            first, last = _season_span(ylo, int(mo), whole)
+            return EDate(part, first, last, "season", uncertain, approximate)
         if not 1 <= int(mo) <= 12:
-            raise fail(f"month {mo} is not 01-12")
+            raise _fail(whole, f"month {mo} is not 01-12")
         lo, hi, precision = date(ylo, int(mo), 1), _month_end(ylo, int(mo)), "month"
     if d is not None and d != "XX":
-        if mo == "XX":
-            raise fail(f'a day needs a known month; write "{y}-XX-XX"')
-        last = _month_end(ylo, int(mo)).day
-        if not re.fullmatch(r"\d\d", d) or not 1 <= int(d) <= last:
-            month = f"{MONTH_NAMES[lo.month - 1]} {y}"
-            raise fail(f"day {d} is not 01-{last} ({month} has {last} days)")
-        lo = hi = date(ylo, int(mo), int(d))
+        lo = hi = _day(y, mo, d, whole)
         precision = "day"
-    time = None
-    if clock is not None:
-        if precision != "day":
-            raise fail('a time of day needs a full date, e.g. "2024-02-09T14:30Z"')
-        if not re.fullmatch(_CLOCK, clock):
-            raise fail(f'the time "{clock}" must be HH:MM or HH:MM:SS')
-        if off is not None and not re.fullmatch(_OFFSET, off):
-            raise fail(f'the UTC offset "{off}" must be Z, +HH, +HHMM or +HH:MM (or with -)')
-        time = clock + (off or "")
-    uncertain, approximate = _QUALIFIERS[q]
+    time = None if clock is None else _time(clock, off, precision, whole)
     return EDate(part, lo, hi, precision, uncertain, approximate, time=time)
+
+
+def _fail(whole: str, what: str) -> DateError:
+    return DateError(f'"{whole}": {what}')
+
+
+def _unreadable(part: str, whole: str) -> DateError:
+    """The error for text that does not look like a store date at all."""
+    for lead, what in (
+        ("-", "negative years are not supported"),
+        ("Y", "years past 9999 are not supported; a store date is a calendar day"),
+        ("[", "sets are not store dates; give one date or an interval START/END"),
+    ):
+        if part.startswith(lead):
+            return _fail(whole, what)
+    what = "not a store date" if part == whole else f'"{part}" is not a date'
+    return _fail(whole, f"{what}; {_suggest(part)}")
+
+
+def _year(y: str, mo: str | None, whole: str) -> tuple[int, int, str]:
+    """First and last year `y` covers (202X is 2020-2029) and its precision."""
+    if len(y) != 4:
+        raise _fail(whole, f'the year "{y}" must have 4 digits, e.g. "2024-02-09"')
+    if not re.fullmatch(r"\d{4}|\d{3}X|\d{2}XX", y):
+        raise _fail(whole, "X may only replace the last digits of a year (202X, 20XX)")
+    ylo, yhi = int(y.replace("X", "0")), int(y.replace("X", "9"))
+    if ylo == 0:
+        raise _fail(whole, "year 0000 is not supported; years run 0001-9999")
+    if "X" in y and mo is not None:
+        raise _fail(whole, "a decade or century (202X, 20XX) takes no month or day")
+    return ylo, yhi, {0: "year", 1: "decade", 2: "century"}[y.count("X")]
+
+
+def _season_span(year: int, code: int, whole: str) -> tuple[date, date]:
+    """First and last day of EDTF season `code` (21-24) in `year`; winter runs into the next year."""
+    first = _SEASONS[code][1]
+    end_year, end_month = (year + 1, 2) if first == 12 else (year, first + 2)
+    if end_year > 9999:
+        raise _fail(whole, "winter 9999 runs past the year 9999")
+    return date(year, first, 1), _month_end(end_year, end_month)
+
+
+def _day(y: str, mo: str | None, d: str, whole: str) -> date:
+    if mo is None or mo == "XX":
+        raise _fail(whole, f'a day needs a known month; write "{y}-XX-XX"')
+    year, month = int(y), int(mo)
+    last = _month_end(year, month).day
+    if not re.fullmatch(r"\d\d", d) or not 1 <= int(d) <= last:
+        raise _fail(whole, f"day {d} is not 01-{last} ({MONTH_NAMES[month - 1]} {y} has {last} days)")
+    return date(year, month, int(d))
+
+
+def _time(clock: str, off: str | None, precision: str, whole: str) -> str:
+    if precision != "day":
+        raise _fail(whole, 'a time of day needs a full date, e.g. "2024-02-09T14:30Z"')
+    if not re.fullmatch(_CLOCK, clock):
+        raise _fail(whole, f'the time "{clock}" must be HH:MM or HH:MM:SS')
+    if off is not None and not re.fullmatch(_OFFSET, off):
+        raise _fail(whole, f'the UTC offset "{off}" must be Z, +HH, +HHMM or +HH:MM (or with -)')
+    return clock + (off or "")
 
 
 def _suggest(part: str) -> str:

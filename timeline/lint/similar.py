@@ -59,17 +59,21 @@ def look_alikes(events: Sequence[Event]) -> Iterator[tuple[int, int, str, int, b
                 continue
             links[x][y] = why
 
-    casts: dict[tuple[str, frozenset[str]], list[int]] = {}
-    for p in reps:
-        e = events[p]
-        if e.type and e.actors:
-            casts.setdefault((e.type, frozenset(e.actors)), []).append(p)
-    for group in casts.values():
-        for a, b in _overlapping(group, lo, hi, capped, of_class):
-            note(a, b, f"the same actors and type '{events[a].type}'")
+    for a, b in _same_cast(events, reps, lo, hi, capped, of_class):
+        note(a, b, f"the same actors and type '{events[a].type}'")
     for a, b, ratio in _similar_titles(events, reps, lo, hi, capped, of_class):
         note(a, b, f"titles {int(100 * ratio)}% alike")
+    yield from _found(events, members, of_class, links, capped)
 
+
+def _found(
+    events: Sequence[Event],
+    members: list[list[int]],
+    of_class: list[int],
+    links: list[dict[int, str]],
+    capped: set[int],
+) -> Iterator[tuple[int, int, str, int, bool]]:
+    """look_alikes' answer for each event, from the links between classes."""
     indexes = [[events[p].index for p in m] for m in members]
     for p, e in enumerate(events):
         c = of_class[p]
@@ -84,6 +88,19 @@ def look_alikes(events: Sequence[Event]) -> Iterator[tuple[int, int, str, int, b
                     first = (indexes[d][0], members[d][0], why)
         if first is not None:
             yield p, first[1], first[2], found - 1, c in capped
+
+
+def _same_cast(
+    events: Sequence[Event], reps: list[int], lo: list[int], hi: list[int], capped: set[int], of_class: list[int]
+) -> Iterator[tuple[int, int]]:
+    """Pairs of overlapping classes with the same type and actors."""
+    casts: dict[tuple[str, frozenset[str]], list[int]] = {}
+    for p in reps:
+        e = events[p]
+        if e.type and e.actors:
+            casts.setdefault((e.type, frozenset(e.actors)), []).append(p)
+    for group in casts.values():
+        yield from _overlapping(group, lo, hi, capped, of_class)
 
 
 def _classes(events: Sequence[Event], lo: list[int], hi: list[int]) -> tuple[list[list[int]], list[int]]:
@@ -137,31 +154,12 @@ def _similar_titles(
     CANDIDATES others per bucket, so a crowd of look-alikes costs linear time, not quadratic.
     """
     from bisect import bisect_right
-    from collections import Counter
     from difflib import SequenceMatcher
 
     titles = {p: fold(events[p].title) for p in reps}
     words = {p: set(_WORD.findall(titles[p])) or {titles[p]} for p in reps}
-    freq = Counter(w for ws in words.values() for w in ws)
-    common = max(RARE_WORD, len(reps) // 100)
-    keys = {}
-    for p, ws in words.items():
-        ranked = sorted(ws, key=lambda w: (freq[w], w))
-        keys[p] = [w for w in ranked[:2] if freq[w] <= common] or ranked[:1]
-    wanted = {w for k in keys.values() for w in k}
-    # Buckets by word and by how wide the dates are, so that the dates of an event known to the
-    # day are looked up among day-wide dates without wading through a year of neighbours.
-    buckets: dict[str, dict[int, list[int]]] = {}
-    for p, ws in words.items():
-        width = _width(hi[p] - lo[p])
-        for w in ws & wanted:
-            buckets.setdefault(w, {}).setdefault(width, []).append(p)
-    index: dict[str, list[tuple[list[int], list[int], int]]] = {}
-    for w, by_width in buckets.items():
-        index[w] = []
-        for posting in by_width.values():
-            posting.sort(key=lambda p: lo[p])
-            index[w].append((posting, [lo[p] for p in posting], max(hi[p] - lo[p] for p in posting)))
+    keys = _rare_words(words, max(RARE_WORD, len(reps) // 100))
+    index = _title_index(words, {w for k in keys.values() for w in k}, lo, hi)
     bags: dict[int, frozenset[int]] = {}
     for p in reps:
         start, end = lo[p], hi[p]
@@ -181,6 +179,38 @@ def _similar_titles(
                     ratio = _ratio(titles[p], titles[q], p, q, bags, SequenceMatcher)
                     if ratio >= SIMILAR_TITLES:
                         yield (p, q, ratio) if p < q else (q, p, ratio)
+
+
+def _rare_words(words: dict[int, set[str]], common: int) -> dict[int, list[str]]:
+    """The (at most two) rarest words of each title that are in at most `common` titles, or its rarest."""
+    from collections import Counter
+
+    freq = Counter(w for ws in words.values() for w in ws)
+    keys = {}
+    for p, ws in words.items():
+        ranked = sorted(ws, key=lambda w: (freq[w], w))
+        keys[p] = [w for w in ranked[:2] if freq[w] <= common] or ranked[:1]
+    return keys
+
+
+def _title_index(
+    words: dict[int, set[str]], wanted: set[str], lo: list[int], hi: list[int]
+) -> dict[str, list[tuple[list[int], list[int], int]]]:
+    """For each wanted word, its titles grouped by date width: (titles by first day, first days, widest)."""
+    # Buckets by word and by how wide the dates are, so that the dates of an event known to the
+    # day are looked up among day-wide dates without wading through a year of neighbours.
+    buckets: dict[str, dict[int, list[int]]] = {}
+    for p, ws in words.items():
+        width = _width(hi[p] - lo[p])
+        for w in ws & wanted:
+            buckets.setdefault(w, {}).setdefault(width, []).append(p)
+    index: dict[str, list[tuple[list[int], list[int], int]]] = {}
+    for w, by_width in buckets.items():
+        index[w] = []
+        for posting in by_width.values():
+            posting.sort(key=lambda p: lo[p])
+            index[w].append((posting, [lo[p] for p in posting], max(hi[p] - lo[p] for p in posting)))
+    return index
 
 
 def _ratio(ta: str, tb: str, a: int, b: int, bags: dict[int, frozenset[int]], matcher: type) -> float:

@@ -501,46 +501,45 @@ def _relation_test(store: Store, t: terms.Term, placement) -> Test:
     from timeline.query.order import reachable
 
     if t.field == "between":
-        first, sep, last = t.value.partition(",")
-        if not sep or not first or not last:
-            raise UsageError(f"{t.token}: write between:FIRST-ID,LAST-ID")
-        a = _relation_test(store, terms.Term("after", first, token=t.token), placement)
-        b = _relation_test(store, terms.Term("before", last, token=t.token), placement)
-
-        def between(e: Event) -> tuple[int, str]:
-            (ta, wa), (tb, wb) = a(e), b(e)
-            return min(ta, tb), "; ".join(w for w in (wa, wb) if w)
-
-        return between
+        return _between_test(store, t, placement)
     anchor = store.by_id.get(t.value)
     if anchor is None:
         hint = did_you_mean(t.value, store.by_id, cutoff=0.5) or "see 'timeline list' for ids"
         raise UsageError(f"{t.token}: no event with id '{t.value}'; {hint}")
     later = reachable(store, anchor.id, forward=True)
     earlier = reachable(store, anchor.id, forward=False)
-    lo, hi = placement.earliest, placement.latest
     after = t.field == "after"
+    yes, no = (later, earlier) if after else (earlier, later)
+    lo, hi = placement.earliest, placement.latest
 
     def test(e: Event) -> tuple[int, str]:
-        if e.id == anchor.id:
+        if e.id == anchor.id or e.id in no:
             return NO, ""
-        if e.id in (later if after else earlier):
+        if e.id in yes:
             return YES, f"{t.field} {anchor.id}: a chain of in_response_to/after/before says so"
-        if e.id in (earlier if after else later):
+        # Seen from the other side, "before" is "after" with the two events swapped.
+        first, second = (anchor.id, e.id) if after else (e.id, anchor.id)
+        if lo[second] > hi[first]:
+            return YES, f"{t.field} {anchor.id}: by date"
+        if hi[second] < lo[first]:
             return NO, ""
-        if after:
-            if lo[e.id] > hi[anchor.id]:
-                return YES, f"after {anchor.id}: by date"
-            if hi[e.id] < lo[anchor.id]:
-                return NO, ""
-        else:
-            if hi[e.id] < lo[anchor.id]:
-                return YES, f"before {anchor.id}: by date"
-            if lo[e.id] > hi[anchor.id]:
-                return NO, ""
         return MAYBE, f"possibly {t.field} {anchor.id}: the dates overlap and no relation orders them"
 
     return test
+
+
+def _between_test(store: Store, t: terms.Term, placement) -> Test:
+    first, sep, last = t.value.partition(",")
+    if not sep or not first or not last:
+        raise UsageError(f"{t.token}: write between:FIRST-ID,LAST-ID")
+    a = _relation_test(store, terms.Term("after", first, token=t.token), placement)
+    b = _relation_test(store, terms.Term("before", last, token=t.token), placement)
+
+    def between(e: Event) -> tuple[int, str]:
+        (ta, wa), (tb, wb) = a(e), b(e)
+        return min(ta, tb), "; ".join(w for w in (wa, wb) if w)
+
+    return between
 
 
 def cut(events: Sequence[T], n: int | None, *, reverse: bool = False) -> list[T]:
