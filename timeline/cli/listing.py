@@ -83,6 +83,15 @@ def list_(
     output: OutputOpt = None,
     width: WidthOpt = None,
     title: Annotated[Optional[str], typer.Option(help="Title for document formats (default: the store's).")] = None,
+    changed_since: Annotated[
+        Optional[str],
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Keep events added or changed since this git revision (commit, branch, tag, HEAD~3); "
+            "the store must be kept in git.",
+        ),
+    ] = None,
     file: FileOpt = None,
 ) -> None:
     """List events in time order, filtered by flags and query terms.
@@ -104,14 +113,23 @@ def list_(
       timeline list between:blinken-letter,law-signed
 
       timeline list --since 2024-02 --until 2024-02 --format json
+
+      timeline list --changed-since HEAD~5 --format markdown
     """
     from timeline import query
     from timeline.formats import Context, get
 
     fmt = choose_format(fmt, output)
+    only, only_label = None, ""
+    if changed_since is not None:
+        from timeline import history
+
+        only, since_label = history.changed_ids(store_path(file), changed_since)
+        only_label = f"changed since {since_label}"
     f = query.make_filter(
-        terms or (), actor=actor, tag=tag, source=source, type=type_, text=text, since=since, until=until, strict=strict
-    )
+        terms or (), actor=actor, tag=tag, source=source, type=type_, text=text, since=since, until=until,
+        strict=strict, only=only, only_label=only_label,
+    )  # fmt: skip
     from timeline.cache import index
 
     # From the cache's index when it is fresh (only the events the filter may keep are built),

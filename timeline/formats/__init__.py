@@ -36,6 +36,8 @@ class Context:
     filters: str = ""
     # event id -> why it matched a query (shown by --explain)
     notes: Mapping[str, str] = field(default_factory=dict)
+    # what the notes are, as the label before each ("Change" in `timeline diff`)
+    note_label: str = "Matched"
 
 
 Renderer = Callable[[Sequence[Event], Context], Any]

@@ -7,7 +7,7 @@ marks them; `strict` keeps only YES.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
@@ -53,6 +53,9 @@ class Filter:
     until: date | None = None
     strict: bool = False  # keep only events certainly matching, not those that may
     query: tuple[str, ...] = ()  # query-language terms, e.g. ('actor:"foreign minister"', 'not:tag:trade')
+    # Only events with these ids (None: any), and what they are in words: `list --changed-since`.
+    only: frozenset[str] | None = None
+    only_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,8 @@ def match(
     floor = YES if f.strict else MAYBE
     out: list[Match] = []
     for e in pool:
+        if f.only is not None and e.id not in f.only:
+            continue
         truth, reasons = YES, []
         for test in tests:
             t, why = test(e)
@@ -118,12 +123,15 @@ def make_filter(
     since: str | date | None = None,
     until: str | date | None = None,
     strict: bool = False,
+    only: Iterable[str] | None = None,
+    only_label: str = "",
 ) -> Filter:
     """A Filter from query terms and flag values as `timeline list` takes them.
 
     Flag values are one string or several (any may match); `since`/`until` are dates or dates
     as people type them ('Feb 2024', '9 Feb 2024'): a typed month starts on its first day and
-    ends on its last. A date that cannot be read is a UsageError naming the flag.
+    ends on its last. A date that cannot be read is a UsageError naming the flag. `only`
+    keeps just the events with those ids; `only_label` says what they are, for `describe`.
     """
     return Filter(
         actors=_values(actor),
@@ -135,6 +143,8 @@ def make_filter(
         until=_bound(until, "--until", "latest"),
         strict=strict,
         query=tuple(terms),
+        only=None if only is None else frozenset(only),
+        only_label=only_label,
     )
 
 
@@ -384,6 +394,8 @@ def describe(f: Filter) -> str:
         parts.append(f"until {f.until.isoformat()}")
     if f.query:
         parts.append(" ".join(f.query))
+    if f.only is not None:
+        parts.append(f.only_label or f"one of {len(f.only)} chosen ids")
     if f.strict:
         parts.append("certain matches only")
     return "; ".join(parts)
