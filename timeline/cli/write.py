@@ -44,8 +44,20 @@ title = {title}
 def init(
     path: Annotated[Optional[str], typer.Argument(help="The file to create, or a folder for its events.toml.")] = None,
     title: Annotated[str, typer.Option(help="The timeline's title.")] = "Timeline",
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git",
+            help="Also have git merge the store event by event: a .gitattributes line and the "
+            "merge.timeline.driver setting ('git init' first if needed). On an existing store, does only this.",
+        ),
+    ] = False,
 ) -> None:
-    """Start a new, empty store with a short commented header. Never overwrites a file."""
+    """Start a new, empty store with a short commented header. Never overwrites a file.
+
+    With --git, also register timeline's merge driver, so that two people adding events on
+    their own branches merge without conflicts (see 'timeline merge-driver --help').
+    """
     from timeline import store as store_mod
     from timeline.write import file as store_file
     from timeline.write import toml_out
@@ -56,8 +68,15 @@ def init(
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise TimelineError(f"{target}: the folder {folder} does not exist; create it first")
-    store_file.create(target, INIT_TEXT.replace("{title}", toml_out.string(title)))
-    sys.stdout.write(f"Created {target}. Next: timeline actors add, timeline sources add, timeline add.\n")
+    if git and target.is_file():
+        sys.stdout.write(f"{target} exists; left as it is.\n")
+    else:
+        store_file.create(target, INIT_TEXT.replace("{title}", toml_out.string(title)))
+        sys.stdout.write(f"Created {target}. Next: timeline actors add, timeline sources add, timeline add.\n")
+    if git:
+        from timeline.history.driver import register
+
+        sys.stdout.write("".join(line + "\n" for line in register(target)))
 
 
 def add(
