@@ -52,12 +52,12 @@ def test_commits_that_leave_the_fact_alone_are_not_listed(repo: Repo, capsys):
 
 
 def test_a_list_field_says_what_was_added_and_removed(repo: Repo, capsys):
-    """A source swapped in the sources list reads '+ paper; − wire' in the text log."""
+    """A source swapped in the sources list reads '+ paper', '− wire' under 'sources:' in the text log."""
     repo.edit('actors = ["ann"]\nsources = ["wire"]', 'actors = ["ann"]\nsources = ["paper"]')
     repo.commit("Source the meeting to the paper")
     code, out, _ = run(capsys, "log", "meeting")
     assert code == 0
-    assert "sources: + paper; − wire" in out
+    assert "    - sources:\n        + paper\n        − wire\n" in out
     assert out.startswith("History of event 'meeting' in events.toml: 2 commits, newest first.")
 
 

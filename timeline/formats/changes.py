@@ -41,16 +41,22 @@ def _quoted(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else value_text(v)
 
 
-def field_text(fc: FieldChange) -> str:
-    """'date: 2024-02-11 → 2024-02-09', 'sources: + tass; − trend', 'summary: (none) → …', cleaned for output."""
+def field_lines(fc: FieldChange) -> tuple[str, list[str]]:
+    """('date: 2024-02-11 → 2024-02-09', []) or, for a list, ('sources:', ['+ tass', '− trend']); cleaned for output."""
     from timeline.history.compare import listed
 
     both = listed(fc.old, fc.new)
-    if both is not None:
-        added, removed = both
-        parts = [f"+ {value_text(x)}" for x in added] + [f"− {value_text(x)}" for x in removed]
-        return clean(f"{fc.field}: " + ("; ".join(parts) if parts else "same items, new order"))
-    return clean(f"{fc.field}: {value_text(fc.old)} → {value_text(fc.new)}")
+    if both is None:
+        return clean(f"{fc.field}: {value_text(fc.old)} → {value_text(fc.new)}"), []
+    added, removed = both
+    items = [clean(f"+ {value_text(x)}") for x in added] + [clean(f"− {value_text(x)}") for x in removed]
+    return (clean(f"{fc.field}:"), items) if items else (clean(f"{fc.field}: same items, new order"), [])
+
+
+def field_text(fc: FieldChange) -> str:
+    """The change on one line: 'date: 2024-02-11 → 2024-02-09', 'sources: + tass; − trend'."""
+    head, items = field_lines(fc)
+    return f"{head} {'; '.join(items)}" if items else head
 
 
 def note(c: Change, d: Diff) -> str:

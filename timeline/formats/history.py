@@ -6,7 +6,7 @@ import json
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from timeline.formats.changes import field_text, value_text
+from timeline.formats.changes import field_lines, value_text
 from timeline.text import clean, json_escape, plural
 
 if TYPE_CHECKING:
@@ -41,15 +41,15 @@ def heading(h: History) -> str:
     return clean(f"History of {h.kind} '{h.id}' in {h.path}: {count}, newest first.")
 
 
-def _lines(r: Revision) -> list[str]:
-    """What the commit did to the fact, one line each."""
+def _lines(r: Revision) -> list[tuple[str, list[str]]]:
+    """What the commit did to the fact: one (line, sub-lines) per field."""
     if r.error:
-        return [f"the store did not load here, so the change is not known: {clean(r.error)}"]
+        return [(f"the store did not load here, so the change is not known: {clean(r.error)}", [])]
     if r.change == "removed":
-        return ["removed"]
+        return [("removed", [])]
     if r.change == "added":
-        return ["added", *(clean(f"{f.field}: {value_text(f.new)}") for f in r.changes)]
-    return [field_text(f) for f in r.changes]
+        return [("added", []), *((clean(f"{f.field}: {value_text(f.new)}"), []) for f in r.changes)]
+    return [field_lines(f) for f in r.changes]
 
 
 def render(h: History, fmt: str, *, width: int) -> str:
@@ -63,8 +63,10 @@ def render(h: History, fmt: str, *, width: int) -> str:
         out.append(clean(f"{r.commit[:7]}  {r.date}  {r.author}"))
         subject = clean(r.message.split("\n", 1)[0]) if r.message.strip() else "(no message)"
         out += _wrap(subject, width, "    ")
-        for line in _lines(r):
+        for line, items in _lines(r):
             out += _wrap(line, width, "    - ", "      ")
+            for item in items:
+                out += _wrap(item, width, "        ", "          ")
         out.append("")
     if not h.revisions:
         out.append(clean(f"No commit changed {h.kind} '{h.id}' (commit the store to start its history)."))
@@ -79,7 +81,10 @@ def _markdown(h: History) -> str:
         out += [f"## {escape(clean(f'{r.commit[:7]} · {r.date} · {r.author}'))}", ""]
         if r.message.strip():
             out += [escape(clean(r.message, newlines=True).strip(), block=True), ""]
-        out += [f"- {escape(line)}" for line in _lines(r)] + [""]
+        for line, items in _lines(r):
+            out.append(f"- {escape(line, block=True)}")
+            out += [f"  - {escape(item, block=True)}" for item in items]
+        out.append("")
     if not h.revisions:
         out += [escape(f"No commit changed {h.kind} '{clean(h.id)}'."), ""]
     return "\n".join(out).rstrip("\n") + "\n"

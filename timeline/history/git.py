@@ -11,6 +11,7 @@ before it is used, so text from the command line is never taken for an option.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,8 +71,10 @@ def repo(store: Path) -> Repo:
     name = printable(str(store))
     real = Path(os.path.realpath(store))
     folder = real.parent
-    if not real.is_file():
+    if not real.exists():
         raise StoreError(f"{name}: no such file; create it with 'timeline init {name}' or check the path")
+    if not real.is_file():
+        raise StoreError(f"{name}: not a regular file, so git keeps no history of it; pass the .toml store itself")
     try:
         top = run(["rev-parse", "--show-toplevel"], cwd=folder).decode("utf-8", "surrogateescape").rstrip("\n")
     except GitError:
@@ -97,12 +100,27 @@ def commit(r: Repo, rev: str) -> str:
     except GitError:
         out = b""
     sha = out.decode("ascii", "replace").strip()
+    if not sha and not has_commits(r):
+        raise no_commits(r)
     if not sha:
         raise UsageError(
             f"unknown revision '{short(rev)}'; give a commit, branch or tag (e.g. HEAD~1, main, v1.0); "
             "'git log --oneline' lists commits"
         )
     return sha
+
+
+def has_commits(r: Repo) -> bool:
+    """Does the repository have a commit yet?"""
+    return bool(run(["rev-parse", "--verify", "--quiet", "HEAD"], cwd=r.root, ok=(0, 1)).strip())
+
+
+def no_commits(r: Repo) -> StoreError:
+    """The error for a repository with no commits: there is no history yet."""
+    return StoreError(
+        f"{r.name}: the repository has no commits yet, so the store has no history; "
+        f"commit it first ('git add {shlex.quote(r.path)} && git commit')"
+    )
 
 
 def check_revision(rev: str) -> None:

@@ -66,6 +66,8 @@ class _Commit:
 def history(path: Path, ident: str) -> History:
     """The commits that changed fact `ident` in the store at `path`, newest first (see the module's note)."""
     r = git.repo(path)
+    if not git.has_commits(r):
+        raise git.no_commits(r)
     commits = list(_commits(r))
     with _Blobs(r) as blobs:
         table = _kind_now(path, ident) or _kind_then(commits, blobs, ident)
@@ -180,56 +182,81 @@ class _Blobs:
         """The fact's table in the blob, None when absent; a StoreError when the blob does not parse."""
         key = (sha, table, ident)
         if key not in self._facts:
-            text = self.text(sha)
-            if text is None:
-                self._facts[key] = None
-            else:
-                from timeline.store import parse_toml
-
-                try:
-                    self._facts[key] = find(parse_toml(text, name), table, ident)
-                except StoreError as e:
-                    self._facts[key] = e
+            self._facts[key] = self._fact(sha, table, ident, name)
         found = self._facts[key]
         if isinstance(found, StoreError):
             raise found
         return found
 
+    def _fact(self, sha: str, table: str, ident: str, name: str) -> dict[str, Any] | None | StoreError:
+        from timeline.store import parse_toml
+
+        text = self.text(sha)
+        if text is None:
+            return None
+        alone = self.region(sha, table, ident)
+        if isinstance(alone, str):
+            # The fact's own block parses alone: far cheaper than the whole store, and the same table.
+            try:
+                found = find(parse_toml(alone, name), table, ident)
+            except StoreError:
+                found = None
+            if found is not None:
+                return found
+        try:
+            return find(parse_toml(text, name), table, ident)
+        except StoreError as e:
+            return e
+
 
 def region(text: str, table: str, ident: str) -> Any:
     """The text of fact `ident`'s table when it can be told without parsing; None when absent; else _UNSURE.
 
-    Only used to pass over commits cheaply: two equal regions mean an unchanged fact. The region
-    must be found exactly once, and hold no multi-line string (whose lines could look like headers).
+    Only used to pass over commits cheaply: two equal regions mean an unchanged fact. The line
+    that names the fact must be found exactly once, and the region hold no multi-line string
+    (whose lines could look like headers). Literal searches first: this runs on every commit.
     """
     if ident not in text:
         # An id could hide behind a \\u escape; then only a parse can tell.
         return _UNSURE if "\\u" in text or "\\U" in text else None
     q = re.escape(ident)
     if table == "events":
-        starts = list(re.finditer(rf"""^[ \t]*id[ \t]*=[ \t]*(["']){q}\1[ \t]*(?:#[^\n]*)?$""", text, re.M))
-        if len(starts) != 1:
-            return _UNSURE
-        heads = list(_EVENTS.finditer(text, 0, starts[0].start()))
-        if not heads or _HEADER.search(text, heads[-1].end(), starts[0].start()):
-            return _UNSURE
-        begin = heads[-1].start()
+        line = re.compile(rf"""[ \t]*id[ \t]*=[ \t]*(["']){q}\1[ \t]*(?:#[^\n]*)?$""", re.M)
         sub = r"\[?[ \t]*events[ \t]*\."
     else:
-        word = rf"""(["']?){q}\1"""
-        starts = list(
-            re.finditer(rf"^[ \t]*\[[ \t]*{table}[ \t]*\.[ \t]*{word}[ \t]*\][ \t]*(?:#[^\n]*)?$", text, re.M)
-        )
-        if len(starts) != 1:
-            return _UNSURE
-        begin = starts[0].start()
+        line = re.compile(rf"""[ \t]*\[[ \t]*{table}[ \t]*\.[ \t]*(["']?){q}\1[ \t]*\][ \t]*(?:#[^\n]*)?$""", re.M)
         sub = rf"""\[?[ \t]*{table}[ \t]*\.[ \t]*(["']?){q}\1[ \t]*\."""
-    end = re.compile(rf"^[ \t]*\[(?!{sub})", re.M).search(text, starts[0].end())
+    starts = list(_lines_with(text, ident, line))
+    if len(starts) != 1:
+        return _UNSURE
+    at, after = starts[0]
+    if table == "events":
+        begin = text.rfind("[[events]]", 0, at)
+        if begin < 0 or not _EVENTS.match(text, text.rfind("\n", 0, begin) + 1):
+            return _UNSURE
+        begin = text.rfind("\n", 0, begin) + 1
+        if _HEADER.search(text, text.find("\n", begin) + 1, at):
+            return _UNSURE  # the id belongs to a sub-table, not to the event
+    else:
+        begin = at
+    end = re.compile(rf"^[ \t]*\[(?!{sub})", re.M).search(text, after)
     found = text[begin : end.start() if end else len(text)]
     return _UNSURE if '"""' in found or "'''" in found else found.rstrip()
 
 
-_EVENTS = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.M)
+def _lines_with(text: str, ident: str, line: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line that mentions `ident` and matches `line` from its start."""
+    pos = text.find(ident)
+    while pos >= 0:
+        start = text.rfind("\n", 0, pos) + 1
+        m = line.match(text, start)
+        if m is not None:
+            yield start, m.end()
+        nl = text.find("\n", pos)
+        pos = text.find(ident, nl) if nl >= 0 else -1
+
+
+_EVENTS = re.compile(r"[ \t]*\[\[[ \t]*events[ \t]*\]\]")
 _HEADER = re.compile(r"^[ \t]*\[", re.M)
 
 
