@@ -73,6 +73,16 @@ def test_concurrent_appends_keep_both_in_timeline_order():
     assert result.text.startswith(ours[: ours.index('[[events]]\nid = "meeting"')])
 
 
+def test_their_event_goes_between_its_neighbours_in_the_bundled_store():
+    """A store in timeline order apart from coarse dates (a month after its days) still places by date."""
+    text = (ROOT / "events.toml").read_text(encoding="utf-8")
+    theirs = _add(text, "theirs", "2024-02-10")
+    result = merge(text, _add(text, "ours", "2024-05-10"), theirs)
+    assert result is not None and not result.conflicts
+    ids = _ids(result.text)
+    assert ids[ids.index("reply-handed-over") + 1] == "theirs" and ids[-1] == "ours"
+
+
 def test_out_of_order_store_keeps_theirs_after_its_neighbour():
     """When ours is not in date order, their new event follows the block it followed in theirs."""
     base = STORE.replace('date = "2024-01-10"', 'date = "2024-05-10"')

@@ -1,8 +1,8 @@
 """Three versions of a store merged fact by fact: what `timeline merge-driver` does for git.
 
 Our version is the skeleton and keeps its bytes. Each block (see `timeline.history.blocks`)
-the other side added is put in: among the events by date when ours are in timeline order,
-else after the block it follows in theirs. A block one side changed and the other left alone
+the other side added is put in: an event before the first of ours that comes later when ours
+are in timeline order, anything else after the block it follows in theirs. A block one side changed and the other left alone
 takes the changed text; one side's delete of a block the other left alone is taken. When both
 changed a block, its lines are merged as git would; failing that its fields are (each side's
 `key = value` text kept verbatim); a date both changed differently becomes disputed `dates`
@@ -217,11 +217,14 @@ def _when(table: Any) -> tuple | None:
 
 
 def _in_order(events: list[Block]) -> bool:
-    """Are these events written in timeline order (each no earlier than the one before)?"""
+    """Are these events written in timeline order: can each have begun no later than the next one ends?
+
+    A coarse date ("Feb 2024") written after the days it spans still counts as in order.
+    """
     keys = [_when(x.data) for x in events]
     if any(k is None for k in keys):
         return False
-    return all(a <= b for a, b in zip(keys, keys[1:], strict=False))  # type: ignore[operator]
+    return all(a[0] <= b[1] for a, b in zip(keys, keys[1:], strict=False))  # type: ignore[index]
 
 
 def _fields(base: dict, ours: dict, theirs: dict) -> tuple[dict[str, Any], list[str]]:
