@@ -75,7 +75,11 @@ def test_concurrent_appends_keep_both_in_timeline_order():
 
 def test_their_event_goes_between_its_neighbours_in_the_bundled_store():
     """A store in timeline order apart from coarse dates (a month after its days) still places by date."""
-    text = (ROOT / "events.toml").read_text(encoding="utf-8")
+    text = (
+        (ROOT / "events.toml")
+        .read_text(encoding="utf-8")
+        .replace("[sources.tass]", '[sources.wire]\nname = "W"\n\n[sources.tass]')
+    )
     theirs = _add(text, "theirs", "2024-02-10")
     result = merge(text, _add(text, "ours", "2024-05-10"), theirs)
     assert result is not None and not result.conflicts
