@@ -123,6 +123,7 @@ def test_every_format_renders_the_changes(repo: Repo, capsys):
     assert {"change": "changed", "kind": "event", "id": "meeting", "name": "A meeting", "field": "date",
             "old": "2024-02-11", "new": "2024-02-09"} in rows  # fmt: skip
     assert "BEGIN:VEVENT" in outputs["ics"] and json.loads(outputs["timelinejs"])["events"]
+    assert "UID:reply@" in outputs["ics"] and "UID:letter@" not in outputs["ics"]  # removed: not on a calendar
 
 
 def test_store_text_in_a_change_is_inert(repo: Repo, capsys):

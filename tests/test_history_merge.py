@@ -39,6 +39,7 @@ def test_blocks_join_back_to_the_text(path):
     """Cut into blocks and joined, every fixture store is byte for byte itself (or is refused whole)."""
     text = path.read_text(encoding="utf-8")
     blocks = split(text)
+    assert blocks is not None or path != ROOT / "events.toml"
     if blocks is not None:
         assert join(blocks) == text
 

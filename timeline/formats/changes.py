@@ -1,10 +1,10 @@
 """`timeline diff` in every format: a timeline of the events that changed, then actors and sources.
 
-The timeline formats (rich, plain, markdown, html, ics, timelinejs) draw the changed events with
-their own renderer, each event noted with its change (`Change: changed: date 2024-02-11 →
-2024-02-09`); a removed event is drawn as it was. Actors and sources follow as a list in the
-formats that can hold one (ics and timelinejs carry events only). JSON and CSV are lists of
-changes, field by field, for programs and spreadsheets.
+The timeline formats (rich, plain, markdown, html) draw the changed events with their own
+renderer, each event noted with its change (`Change: date: 2024-02-11 → 2024-02-09`); a
+removed event is drawn as it was. Actors and sources follow as a list. A calendar (ics) or
+TimelineJS show holds the added and changed events as they are now, nothing else. JSON and
+CSV are lists of changes, field by field, for programs and spreadsheets.
 """
 
 from __future__ import annotations
@@ -129,9 +129,12 @@ def render(d: Diff, fmt: str, *, width: int, title: str | None = None) -> Any:
     ctx = Context(
         store=d.new.store, width=width, title=heading, notes={c.id: note(c, d) for c in shown}, note_label="Change"
     )
+    if fmt in ("ics", "timelinejs"):
+        # A calendar or slide show holds events as they are; a removed event has no place in one.
+        return get(fmt)([e for c, e in zip(shown, events(d), strict=True) if c.change != "removed"], ctx)
     result = get(fmt)(events(d), ctx)
     rest = others(d)
-    if not rest or fmt in ("ics", "timelinejs"):
+    if not rest:
         return result
     lines = [f"{c.change} {c.kind} {c.id} ({name(c, d)})" for c in rest]
     details = [[field_text(f) for f in c.fields] if c.change == "changed" else [] for c in rest]

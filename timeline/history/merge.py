@@ -2,12 +2,13 @@
 
 Our version is the skeleton and keeps its bytes. Each block (see `timeline.history.blocks`)
 the other side added is put in: an event before the first of ours that comes later when ours
-are in timeline order, anything else after the block it follows in theirs. A block one side changed and the other left alone
-takes the changed text; one side's delete of a block the other left alone is taken. When both
-changed a block, its lines are merged as git would; failing that its fields are (each side's
-`key = value` text kept verbatim); a date both changed differently becomes disputed `dates`
-claims with none preferred. Anything else both changed, and an edit against a delete, is left
-between standard conflict markers around that block alone.
+are in timeline order, anything else after the block it follows in theirs. A block one side
+changed and the other left alone takes the changed text; one side's delete of a block the
+other left alone is taken. When both changed a block, its lines are merged as git would;
+failing that its fields are (each side's `key = value` text kept verbatim); a date both
+changed differently becomes disputed `dates` claims with none preferred. Anything else both
+changed, and an edit against a delete, is left between standard conflict markers around that
+block alone.
 """
 
 from __future__ import annotations
