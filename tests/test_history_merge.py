@@ -297,3 +297,31 @@ def test_init_git_names_an_odd_store_exactly(tmp_path, capsys, monkeypatch):
         ["git", "check-attr", "merge", "--", name, "my d x.toml"], capture_output=True, text=True, cwd=tmp_path
     )
     assert check.stdout.splitlines() == [f"{name}: merge: timeline", "my d x.toml: merge: unspecified"]
+
+
+def test_store_table_fields_and_same_new_actor_differently():
+    """[store] title from ours and description from theirs both land; one actor id added twice differently clashes."""
+    base = STORE.replace('title = "Test store"', 'title = "Test store"\ndescription = "d"')
+    result = merge(
+        base,
+        base.replace('title = "Test store"', 'title = "Ours"') + '\n[actors.bo]\nname = "Bo One"\n',
+        base.replace('description = "d"', 'description = "Theirs"') + '\n[actors.bo]\nname = "Bo Two"\n',
+    )
+    assert result is not None
+    assert 'title = "Ours"\ndescription = "Theirs"\n' in result.text
+    assert result.conflicts == ["actor 'bo': both sides added it, with different name"]
+
+
+def test_driver_keeps_a_byte_order_mark_and_says_nothing_when_clean(tmp_path, capsys):
+    """Ours starts with a UTF-8 BOM: the merged file does too, and a clean merge prints nothing, exit 0."""
+    files = {
+        "base": STORE,
+        "ours": "\ufeff" + _add(STORE, "ours", "2024-03-01"),
+        "theirs": _add(STORE, "t", "2024-03-02"),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "merge-driver", *(str(tmp_path / n) for n in files))
+    assert (code, out, err) == (0, "", "")
+    merged = (tmp_path / "ours").read_bytes()
+    assert merged.startswith(b"\xef\xbb\xbf") and _ids(merged.decode("utf-8-sig"))[-2:] == ["ours", "t"]

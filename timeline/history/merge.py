@@ -110,7 +110,8 @@ class _Merge:
         merged, clashes = _fields(base_table, ours_table, theirs_table)
         if clashes and not (_is_event(o.key) and set(clashes) <= _DATES):
             names = ", ".join(sorted(clashes))
-            return self._conflict(o, t, f"{_what(o.key)}: both sides changed {names}")
+            how = f"both sides changed {names}" if b else f"both sides added it, with different {names}"
+            return self._conflict(o, t, f"{_what(o.key)}: {how}")
         replace: dict[str, str | None] = {}
         has_header = o.key != ("preamble",)
         theirs_spans = _spans(t, has_header)
