@@ -56,9 +56,9 @@ def diff(
     revisions: Annotated[
         Optional[list[str]],
         typer.Argument(
-            metavar="[OLD [NEW]]",
-            help="Revisions to compare (commit, branch, tag, HEAD~2…). Default: the last commit (HEAD) against "
-            "the working file; one revision: it against the working file; two: the first against the second.",
+            metavar="REV",
+            help="Up to two revisions to compare (commit, branch, tag, HEAD~2…). None: the last commit (HEAD) "
+            "against the working file; one: it against the working file; two: the first against the second.",
             show_default=False,
         ),
     ] = None,
@@ -106,7 +106,7 @@ def merge_driver(
     ours: Annotated[str, typer.Argument(metavar="OURS", help="Our version, replaced by the result (git's %A).")],
     theirs: Annotated[str, typer.Argument(metavar="THEIRS", help="Their version (git's %B).")],
     name: Annotated[
-        Optional[str], typer.Argument(metavar="[PATH]", help="The store's path, for messages (git's %P).")
+        Optional[str], typer.Argument(metavar="PATH", help="The store's path, named in messages (git's %P; optional).")
     ] = None,
     marker_size: Annotated[int, typer.Option(min=1, help="Length of conflict markers (git's %L).")] = 7,
 ) -> None:
