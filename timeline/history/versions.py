@@ -5,6 +5,7 @@ A version that does not load is a StoreError located in that version: `events.to
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ def at(r: git.Repo, rev: str) -> Version:
     if raw is None:
         raise StoreError(
             f"{name}: the store is not in commit {label}; give a revision after it was first committed "
-            f"('git log --oneline -- {r.path}' lists them)"
+            f"('git log --oneline -- {shlex.quote(r.path)}' lists them)"
         )
     data, store = load(decode(raw, name), name)
     return Version(label, sha, data, store)
