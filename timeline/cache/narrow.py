@@ -32,6 +32,9 @@ def candidates(engine: Engine, f: Any) -> Found:
             ranges.append(clause)  # cheaper once the other clauses have narrowed
             continue
         found = _and(found, _clause(engine, clause))
+    if f.only is not None:  # ids chosen outside the query (list --changed-since)
+        where = engine.position
+        found = _and(found, {where[i] for i in f.only if i in where})
     for clause in ranges:
         found = _and(found, _range(engine, clause, found))
     return found
@@ -46,7 +49,7 @@ def exact(engine: Engine, f: Any) -> bool:
     from timeline import query
 
     parts = query.clauses(f)
-    return bool(parts) and all(_exact(engine, c) for c in parts)
+    return bool(parts or f.only is not None) and all(_exact(engine, c) for c in parts)
 
 
 def _exact(engine: Engine, clause: Any) -> bool:

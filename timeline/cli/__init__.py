@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("write", "add"),
     "import": ("importing", "import_"),
     "edit": ("edit", "edit"),
+    "log": ("history", "log"),
+    "diff": ("history", "diff"),
+    "merge-driver": ("history", "merge_driver"),
 }
 # Groups: `timeline actors` lists actors (the callback); `timeline actors add` registers one.
 GROUPS: dict[str, tuple[str, tuple[str, str], dict[str, tuple[str, str]]]] = {
@@ -35,7 +38,10 @@ GROUPS: dict[str, tuple[str, tuple[str, str], dict[str, tuple[str, str]]]] = {
     ),
     "sources": ("The sources events cite.", ("directory", "sources"), {"add": ("write", "sources_add")}),
 }
-_ORDER = ("list", "show", "check", "actors", "sources", "tags", "stats", "init", "add", "import", "edit")
+_ORDER = (
+    "list", "show", "check", "actors", "sources", "tags", "stats", "init", "add", "import", "edit",
+    "log", "diff", "merge-driver",
+)  # fmt: skip
 
 
 def _version(value: bool) -> None:

@@ -18,6 +18,7 @@ from timeline.cli.common import (
     complete_tags,
     emit,
     load_store,
+    store_path,
     terminal_width,
     warn,
 )
@@ -117,6 +118,15 @@ def list_(
     title: Annotated[
         Optional[str], typer.Option(metavar="TEXT", help="Title for document formats (default: the store's).")
     ] = None,
+    changed_since: Annotated[
+        Optional[str],
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Keep events added or changed since this git revision (commit, branch, tag, HEAD~3); "
+            "the store must be kept in git.",
+        ),
+    ] = None,
     file: FileOpt = None,
 ) -> None:
     """List events in time order, filtered by flags and query terms.
@@ -140,11 +150,19 @@ def list_(
       timeline list --since 2024-02 --until 2024-02 --format json
 
       timeline list --status threatened --min-sources 2
+
+      timeline list --changed-since HEAD~5 --format markdown
     """
     from timeline import query
     from timeline.formats import get, listing
 
     fmt = choose_format(fmt, output)
+    only, only_label = None, ""
+    if changed_since is not None:
+        from timeline import history
+
+        only, since_label = history.changed_ids(store_path(file), changed_since)
+        only_label = f"changed since {since_label}"
     f = query.make_filter(
         terms or (),
         actor=actor,
@@ -158,6 +176,8 @@ def list_(
         status=status,
         min_grade=min_grade,
         min_sources=min_sources,
+        only=only,
+        only_label=only_label,
     )
     s = load_store(file)
     warned = _first_warning(s)

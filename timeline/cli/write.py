@@ -47,8 +47,20 @@ def init(
         typer.Argument(metavar="PATH", help="The file to create, or a folder for its events.toml.", show_default=False),
     ] = None,
     title: Annotated[str, typer.Option(metavar="TEXT", help="The timeline's title.")] = "Timeline",
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git",
+            help="Also have git merge the store event by event: a .gitattributes line and the "
+            "merge.timeline.driver setting ('git init' first if needed). On an existing store, does only this.",
+        ),
+    ] = False,
 ) -> None:
-    """Start a new, empty store with a short commented header. Never overwrites a file."""
+    """Start a new, empty store with a short commented header. Never overwrites a file.
+
+    With --git, also register timeline's merge driver, so that two people adding events on
+    their own branches merge without conflicts (see 'timeline merge-driver --help').
+    """
     from timeline import store as store_mod
     from timeline.write import file as store_file
     from timeline.write import toml_out
@@ -59,8 +71,16 @@ def init(
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise TimelineError(f"{shown(target)}: the folder {shown(folder)} does not exist; create it first")
-    store_file.create(target, INIT_TEXT.replace("{title}", toml_out.string(title)))
-    say(f"Created {shown(target)}. Next: timeline actors add, timeline sources add, timeline add.", err=False)
+    if git and target.is_file():
+        say(f"{shown(target)} exists; left as it is.", err=False)
+    else:
+        store_file.create(target, INIT_TEXT.replace("{title}", toml_out.string(title)))
+        say(f"Created {shown(target)}. Next: timeline actors add, timeline sources add, timeline add.", err=False)
+    if git:
+        from timeline.history.driver import register
+
+        for line in register(target):
+            say(line, err=False)
 
 
 def add(

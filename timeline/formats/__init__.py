@@ -86,6 +86,8 @@ class Context:
     matches: Mapping[str, Match] | None = None
     # how many events matched before --limit cut the list (None: it did not)
     total: int | None = None
+    # what the notes are, as the label before each ("Change" in `timeline diff`)
+    note_label: str = "Matched"
 
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -175,7 +175,9 @@ def _event(e: Event, ctx: Context, shown: set[str]) -> list[str]:
         out.append(f'<p class="meta"><span class="label">{label}:</span> {refs}</p>')
     note = ctx.notes.get(e.id)
     if note:
-        out.append(f'<p class="meta matched"><span class="label">Matched:</span> {escape_text(note)}</p>')
+        out.append(
+            f'<p class="meta matched"><span class="label">{escape_text(ctx.note_label)}:</span> {escape_text(note)}</p>'
+        )
     if e.sources:
         out.append('<p class="meta label">Sources:</p>')
         out.append('<ol class="sources">')

@@ -86,7 +86,7 @@ def _event(e: Event, ctx: Context) -> list[str]:
         out += [f"{label}: " + "; ".join(escape(event_title(ctx.store, i)) for i in ids), ""]
     note = ctx.notes.get(e.id)
     if note:
-        out += [f"*Matched: {escape(note)}*", ""]
+        out += [f"*{escape(ctx.note_label)}: {escape(note)}*", ""]
     if e.sources:
         out += ["Sources:", ""]
         out += [f"{n}. {_citation(c, ctx)}" for n, c in enumerate(e.sources, start=1)]

@@ -62,7 +62,7 @@ def _event(e: Event, ctx: Context, width: int) -> list[str]:
         lines += _wrap(f"{label}: " + "; ".join(event_title(store, i) for i in ids), width, "  ", "    ")
     note = ctx.notes.get(e.id)
     if note:
-        lines += _wrap("Matched: " + clean(note), width, "  ", "    ")
+        lines += _wrap(f"{ctx.note_label}: " + clean(note), width, "  ", "    ")
     if e.sources:
         lines.append("  Sources:")
         for n, c in enumerate(e.sources, start=1):

@@ -132,7 +132,7 @@ def _body(e: Event, ctx: Context) -> list[tuple[str, str]]:
         parts.append(("sources: " + whence, "dim"))
     note = ctx.notes.get(e.id)
     if note:
-        parts.append(("matched: " + clean(note), "italic"))
+        parts.append((f"{ctx.note_label.lower()}: " + clean(note), "italic"))
     parts.append((e.id, "dim"))
     return parts
 

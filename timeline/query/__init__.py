@@ -7,7 +7,7 @@ marks them; `strict` keeps only YES.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
@@ -58,6 +58,9 @@ class Filter:
     min_grade: str | None = None  # Admiralty grade the best citation must reach: 'B2', 'B' or '2'
     min_sources: int | None = None  # independent sources the event must rest on
     query: tuple[str, ...] = ()  # query-language terms, e.g. ('actor:"foreign minister"', 'not:tag:trade')
+    # Only events with these ids (None: any), and what they are in words: `list --changed-since`.
+    only: frozenset[str] | None = None
+    only_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,8 @@ def match(
     floor = YES if f.strict else MAYBE
     out: list[Match] = []
     for e in pool:
+        if f.only is not None and e.id not in f.only:
+            continue
         truth, reasons = YES, []
         for test in tests:
             t, why = test(e)
@@ -124,7 +129,7 @@ def counted(
     events: Sequence[Event] | None = None
     limit = limit or None
     if index is not None and placement is None:
-        if limit is not None and not clauses(f) and not f.strict:
+        if limit is not None and not clauses(f) and not f.strict and f.only is None:
             # Everything matches: the first events of the stored timeline order are the answer.
             events, placement = index.first(limit, reverse=reverse)
             return [Match(e, True, ()) for e in events], len(store.events)
@@ -159,13 +164,16 @@ def make_filter(
     status: Values = None,
     min_grade: str | None = None,
     min_sources: int | None = None,
+    only: Iterable[str] | None = None,
+    only_label: str = "",
 ) -> Filter:
     """A Filter from query terms and flag values as `timeline list` takes them.
 
     Flag values are one string or several (any may match); `since`/`until` are dates or dates
     as people type them ('Feb 2024', '9 Feb 2024'): a typed month starts on its first day and
     ends on its last. A date that cannot be read is a UsageError naming the flag, and so are an
-    unknown status and a grade that is not one.
+    unknown status and a grade that is not one. `only` keeps just the events with those ids;
+    `only_label` says what they are, for `describe`.
     """
     for value in _values(status):
         _status(value, "--status")
@@ -186,6 +194,8 @@ def make_filter(
         min_grade=min_grade,
         min_sources=min_sources,
         query=tuple(terms),
+        only=None if only is None else frozenset(only),
+        only_label=only_label,
     )
 
 
@@ -570,6 +580,8 @@ def describe(f: Filter) -> str:
         parts.append(f"at least {f.min_sources} independent sources")
     if f.query:
         parts.append(" ".join(f.query))
+    if f.only is not None:
+        parts.append(f.only_label or f"one of {len(f.only)} chosen ids")
     if f.strict:
         parts.append("certain matches only")
     return "; ".join(parts)
