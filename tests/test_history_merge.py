@@ -255,7 +255,20 @@ def test_a_merge_that_breaks_the_store_is_a_conflict(driven: Repo):
         lambda t: t.replace('actors = ["ann"]\nsources = ["wire"]', 'actors = ["ann"]\nsources = ["paper"]'),
     )
     assert result.returncode != 0
-    assert "the merged store does not load" in result.stderr and "unknown source 'paper'" in result.stderr
+    assert "the merged store is not valid" in result.stderr and "unknown source 'paper'" in result.stderr
+
+
+def test_a_merge_that_contradicts_a_link_is_a_conflict(driven: Repo):
+    """Ours puts the meeting after the letter, theirs redates the letter past the meeting: each is
+    fine alone, together they are E009, which add and edit refuse, so the merge stops too."""
+    result = _branches(
+        driven,
+        lambda t: t.replace('title = "A meeting"', 'title = "A meeting"\nafter = ["letter"]'),
+        lambda t: t.replace('date = "2024-01-10"', 'date = "2024-03-01"'),
+    )
+    assert result.returncode != 0
+    assert "the merged store is not valid: the store:" in result.stderr
+    assert "puts 'meeting' after 'letter', but 'meeting' is dated 2024-02-11, before 'letter'" in result.stderr
 
 
 def test_a_store_the_driver_cannot_cut_falls_back_to_line_merge(driven: Repo, capsys, tmp_path):

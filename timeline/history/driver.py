@@ -2,12 +2,14 @@
 
 Exit status as git expects of a driver: 0 merged cleanly, 1 conflicts left (git then marks the
 file conflicted and stops for the user). The result is validated as any write is: a merge whose
-result does not load, where ours did, is reported as a conflict with the located errors.
+result does not load, or links events into a cycle or against their dates, where ours did not,
+is reported as a conflict with the located errors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from timeline.errors import StoreError, TimelineError
@@ -72,18 +74,29 @@ def _broken(merged: bytes, ours: bytes, name: str, say: Callable[[str], None]) -
     old = {(p.code, p.message) for p in _errors(ours, name)}
     fresh = [p for p in new if (p.code, p.message) not in old]
     for p in fresh:
-        say(f"the merged store does not load: {p.brief()}")
+        say(f"the merged store is not valid: {p.brief()}")
     if fresh:
         say(f"{name}: fix the merged store, then 'git add' it and commit")
     return bool(fresh)
 
 
 def _errors(data: bytes, name: str) -> list:
+    """Load errors, else the link errors (E009, E010) that add, import and edit refuse too."""
     from timeline.write import problems_in
 
     if not data.strip():
         return []
-    return problems_in(data, name)
+    return problems_in(data, name) or _link_errors(data, name)
+
+
+def _link_errors(data: bytes, name: str) -> list:
+    from timeline.lint import findings
+    from timeline.store import decode, parse_toml
+
+    text = decode(data, name)
+    on = frozenset({"E009", "E010"})
+    found, _ = findings(parse_toml(text, name), text, name, on=on)
+    return [replace(p, file=name) for p in found if p.code in on]
 
 
 # What `timeline init --git` registers; the names are the interface documented in the README.
