@@ -8,7 +8,6 @@ and `--output` its reports.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import tempfile
@@ -196,19 +195,15 @@ def replace(path: Path, before: Snapshot, data: bytes) -> None:
 def create(path: Path, text: str) -> None:
     """Write a new file in full or not at all, refusing (race-free) when `path` exists."""
     import errno
-    import tempfile
 
     folder = path.parent if str(path.parent) else Path(".")
     name = printable(str(path))
     if path.exists() or path.is_symlink():
         raise TimelineError(f"{name}: already exists; 'timeline init' never overwrites a store")
+    data = [text.encode("utf-8")]
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".new", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
+        tmp = _filled_temp(path, folder, data, ".new")
         os.chmod(tmp, 0o666 & ~current_umask())
         try:
             # link() fails when the name exists: a store made meanwhile is never overwritten.
@@ -216,7 +211,8 @@ def create(path: Path, text: str) -> None:
         except OSError as e:
             if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
                 raise
-            _create_exclusive(path, text)
+            _create_exclusive(path, data)
+        _fsync_dir(folder)
     except FileExistsError:
         raise TimelineError(f"{name}: already exists; 'timeline init' never overwrites a store") from None
     except OSError as e:
@@ -227,17 +223,35 @@ def create(path: Path, text: str) -> None:
                 os.unlink(tmp)
 
 
-def _create_exclusive(path: Path, text: str) -> None:
+def _create_exclusive(path: Path, data: Sequence[bytes]) -> None:
     # For file systems without hard links: O_EXCL still refuses an existing name.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_synced(fd, data)
     except OSError:
         os.unlink(path)
         raise
+
+
+def _filled_temp(path: Path, folder: Path, data: Sequence[bytes], suffix: str) -> str:
+    """A new temp file beside `path` (named so the sweep knows it) holding `data`, on disk; its name."""
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=suffix, dir=folder)
+    try:
+        _write_synced(fd, data)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _write_synced(fd: int, data: Sequence[bytes]) -> None:
+    """Write the pieces to `fd`, flushed to the disk, and close it."""
+    with os.fdopen(fd, "wb") as fh:
+        for piece in data:
+            fh.write(piece)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def write_atomic(
@@ -269,12 +283,7 @@ def write_atomic(
             mode = 0o666 & ~current_umask()
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            for piece in pieces:
-                fh.write(piece)
-            fh.flush()
-            os.fsync(fh.fileno())
+        tmp = _filled_temp(path, folder, pieces, ".tmp")
         if keep_owner and old is not None:
             _keep_owner(path, tmp, old, mode)
         # After chown, which may clear set-id bits.
@@ -290,7 +299,7 @@ def write_atomic(
         ) from None
     finally:
         if tmp is not None:
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 os.unlink(tmp)
 
 
@@ -300,7 +309,7 @@ def _keep_owner(path: Path, tmp: str, old: os.stat_result, mode: int) -> None:
 
     if os.geteuid() == 0:
         # Root writing someone's file keeps it theirs.
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             os.chown(tmp, old.st_uid, old.st_gid)
         return
     new = os.stat(tmp)
