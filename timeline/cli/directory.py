@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from timeline.cli.common import FileOpt, load_store
-from timeline.errors import TimelineError
+from timeline.errors import TimelineError, UsageError
+from timeline.text import short
 
 
 def actors(ctx: typer.Context, file: FileOpt = None) -> None:
@@ -45,11 +46,15 @@ def actors_show(
 ) -> None:
     """Show one person: names, offices with their spans, and their events."""
     from timeline.formats.directory import actor_page
-    from timeline.query.offices import actor_ids
+    from timeline.query.names import Ambiguous, Unknown, resolve_actor
 
     s = load_store(file)
-    found = sorted(actor_ids(s, actor_id))
-    if not found:
-        raise TimelineError(f"{s.path}: no actor called '{actor_id}'; see 'timeline actors' for ids and names")
-    for n, aid in enumerate(found):
-        sys.stdout.write(("\n" if n else "") + "".join(line + "\n" for line in actor_page(s, aid)))
+    try:
+        found = resolve_actor(s, actor_id)
+    except Ambiguous as e:
+        raise UsageError(str(e)) from None
+    except Unknown:
+        raise TimelineError(
+            f"{s.path}: no actor called '{short(actor_id)}'; see 'timeline actors' for ids and names"
+        ) from None
+    sys.stdout.write("".join(line + "\n" for line in actor_page(s, found)))

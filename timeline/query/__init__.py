@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, TypeVar
 from timeline.errors import UsageError
 from timeline.model import Event, Store
 from timeline.query import terms
-from timeline.query.offices import MAYBE, NO, YES, actor_ids, office_match, parse_office
+from timeline.query.names import Ambiguous, Unknown, resolve_actor
+from timeline.query.offices import MAYBE, NO, YES, office_match, parse_office
 from timeline.text import did_you_mean, fold
 
 if TYPE_CHECKING:
@@ -272,8 +273,15 @@ def _term(store: Store, t: terms.Term, placement) -> Test:
 
 
 def _actor_test(store: Store, t: terms.Term) -> Test:
-    ids = actor_ids(store, t.value)
     office = parse_office(store, t.value)
+    try:
+        ids = {resolve_actor(store, t.value)}
+    except Ambiguous as e:
+        if office is None:  # a name that is also an office means the office
+            raise UsageError(f"{t.token or t.value}: {e}") from None
+        ids = set()
+    except Unknown:
+        ids = set()
     if not ids and office is None:
         raise UsageError(f"{t.token or t.value}: no actor or office called '{t.value}'; {_actor_hint(store, t.value)}")
 

@@ -1,4 +1,4 @@
-"""Who an actor query means: a person by id, name or alias, or an office held on the event's date.
+"""What an office query means: who held an office on an event's date (people are found in names).
 
 An office matches an event when one of the event's actors held it on that date. Dates are
 ranges, so the answer has three values: certainly (the event lies inside the tenure), possibly
@@ -13,6 +13,7 @@ from datetime import date
 
 from timeline import dates
 from timeline.model import Actor, Event, Role, Store
+from timeline.query.names import actor_ids as actor_ids  # its home is names; kept here for the cache's index
 from timeline.text import fold
 
 NO, MAYBE, YES = 0, 1, 2
@@ -46,16 +47,6 @@ DEMONYMS = {
     "turkish": "TR",
     "turkey": "TR",
 }
-
-
-def actor_ids(store: Store, wanted: str) -> set[str]:
-    """Ids of actors whose id, name or alias equals `wanted`, ignoring case and accents."""
-    key = fold(wanted)
-    return {a.id for a in store.actors.values() if key in _names(a)}
-
-
-def _names(actor: Actor) -> set[str]:
-    return {fold(actor.id), fold(actor.name), *(fold(x) for x in actor.aliases)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ someone changed behind our back, or that does not load now, is left alone with a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,10 @@ class Insert:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """What a transaction added: the ids, the exact text, its first line, and the store before."""
+    """What a transaction added: the ids, the exact text, its first line, and the store before.
+
+    `ids` and `line` are the last Insert's (an import's events); `also` the ids of the Inserts before it.
+    """
 
     path: Path
     ids: tuple[str, ...]  # empty when there was nothing to add (and nothing was written)
@@ -45,6 +48,7 @@ class Written:
     store: Store
     dry_run: bool
     skipped: tuple[str, ...] = ()
+    also: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> ids registered on the way
 
 
 def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[Problem]]:
@@ -59,13 +63,13 @@ def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[Problem
 
 def transact(
     path: Path,
-    plan: Callable[[Store], Insert],
+    plan: Callable[[Store], Insert | Sequence[Insert]],
     *,
     dry_run: bool = False,
     step: Step | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> Written:
-    """Add what `plan(store)` returns to the store, all or nothing.
+    """Add what `plan(store)` returns (an Insert, or several of different kinds) to the store, all or nothing.
 
     `plan` runs under the lock with the store as it is now, so ids it makes are unique even
     when other writers are waiting; it raises to refuse. An Insert with no tables writes nothing.
@@ -90,7 +94,7 @@ def transact(
 
 
 def _apply(
-    path: Path, before: Snapshot, plan: Callable[[Store], Insert], say: Step, *, dry_run: bool
+    path: Path, before: Snapshot, plan: Callable[[Store], Insert | Sequence[Insert]], say: Step, *, dry_run: bool
 ) -> tuple[Written, bytes]:
     name = str(path)
     say("reading")
@@ -103,25 +107,37 @@ def _apply(
             problems=tuple(errors),
         )
     say("checking")
-    insert = plan(store)
-    if not insert.tables:
-        return Written(path, (), "", 0, store, dry_run, insert.skipped), before.data
-    try:
-        block = render(insert)
-    except ValueError as e:  # text with no TOML spelling, from undecodable bytes in an argument
-        raise UsageError(f"{e}; check the arguments' encoding; nothing was written") from None
-    offset, before_block, after_block = place(text, insert.kind)
+    planned = plan(store)
+    inserts = (planned,) if isinstance(planned, Insert) else tuple(planned)
+    main = inserts[-1]
+    if not main.tables:
+        return Written(path, (), "", 0, store, dry_run, main.skipped), before.data
+    todo = [i for i in inserts if i.tables]
     nl = "\r\n" if "\r\n" in text else "\n"
-    added = (before_block + block + after_block).replace("\n", nl)
     # decode() drops a UTF-8 byte-order mark; the bytes before it are kept as they are.
     bom = len(_BOM) if before.data.startswith(_BOM) else 0
-    cut = bom + len(text[:offset].encode("utf-8"))
-    new_bytes = before.data[:cut] + added.encode("utf-8") + before.data[cut:]
+    new_text, new_bytes, blocks, line = text, before.data, [], 0
+    for insert in todo:  # each kind in its place: registered actors and sources, then the events
+        try:
+            block = render(insert)
+        except ValueError as e:  # text with no TOML spelling, from undecodable bytes in an argument
+            raise UsageError(f"{e}; check the arguments' encoding; nothing was written") from None
+        offset, before_block, after_block = place(new_text, insert.kind)
+        added = (before_block + block + after_block).replace("\n", nl)
+        cut = bom + len(new_text[:offset].encode("utf-8"))
+        line = new_bytes.count(b"\n", 0, cut) + 1 + before_block.count("\n")
+        new_bytes = new_bytes[:cut] + added.encode("utf-8") + new_bytes[cut:]
+        new_text = decode(new_bytes, name)
+        blocks.append(block)
     say("validating")
-    _validate(name, decode(new_bytes, name), old_data, block, insert)
-    line = before.data.count(b"\n", 0, cut) + 1 + before_block.count("\n")
-    added_ids = [t["id"] for t in insert.tables] if insert.kind == "events" else [k for t in insert.tables for k in t]
-    return Written(path, tuple(added_ids), block, line, store, dry_run, insert.skipped), new_bytes
+    _validate(name, new_text, old_data, blocks, todo)
+    added_ids = _ids(main)
+    also = {i.kind: _ids(i) for i in todo if i is not main}
+    return Written(path, added_ids, "\n".join(blocks), line, store, dry_run, main.skipped, also), new_bytes
+
+
+def _ids(insert: Insert) -> tuple[str, ...]:
+    return tuple(t["id"] for t in insert.tables) if insert.kind == "events" else tuple(k for t in insert.tables for k in t)
 
 
 def render(insert: Insert) -> str:
@@ -163,7 +179,7 @@ def place(text: str, kind: str) -> tuple[int, str, str]:
     return offset, before, after
 
 
-def _validate(name: str, new_text: str, old_data: dict[str, Any], block: str, insert: Insert) -> None:
+def _validate(name: str, new_text: str, old_data: dict[str, Any], blocks: list[str], inserts: list[Insert]) -> None:
     """The whole new text must load cleanly and read as the old data plus exactly the new tables."""
     import tomli
 
@@ -171,10 +187,11 @@ def _validate(name: str, new_text: str, old_data: dict[str, Any], block: str, in
         new_data, _, errors = load_text(new_text, name)
     except StoreError as e:
         # New [[events]] are the last tables; an old `events = [...]` array cannot be extended by them.
+        events = inserts[-1]
         if (
-            insert.kind == "events"
+            events.kind == "events"
             and old_data.get("events")
-            and not any(t.group == "events" for t in toml_out.tables(new_text)[: -len(insert.tables)])
+            and not any(t.group == "events" for t in toml_out.tables(new_text)[: -len(events.tables)])
         ):
             raise TimelineError(
                 f"{name}: the events are written as one inline array `events = [...]`, which TOML does not "
@@ -185,9 +202,9 @@ def _validate(name: str, new_text: str, old_data: dict[str, Any], block: str, in
         raise TimelineError(
             f"the new entry would not load: {errors[0].brief()}; nothing was written", problems=tuple(errors)
         )
-    added = tomli.loads(block)
+    added = tomli.loads("\n".join(blocks))
     wanted = {
-        insert.kind: insert.tables if insert.kind == "events" else {k: v for t in insert.tables for k, v in t.items()}
+        i.kind: i.tables if i.kind == "events" else {k: v for t in i.tables for k, v in t.items()} for i in inserts
     }
     if added != wanted or not _only_added(old_data, new_data, added):
         raise TimelineError(

@@ -1,12 +1,10 @@
-"""Ids: readable slugs for new entries, and the ids behind the names people type."""
+"""Ids: readable slugs for new events, actors and sources (names are resolved in timeline.query.names)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
-
-from timeline.text import close_matches, fold
+from collections.abc import Collection
 
 # Same rule as the schema's: letters, digits, '-', '_' or '.', starting with a letter or digit.
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -16,6 +14,7 @@ _STOP = frozenset((
     "is", "are", "was", "were", "be", "its",
 ))  # fmt: skip
 _WORDS = 6
+_NAME_WORDS = 10
 _MAX = 60
 # Kyrgyz and Russian letters, so that a Cyrillic title still gives a readable id.
 _CYRILLIC = {
@@ -26,19 +25,15 @@ _CYRILLIC = {
 }  # fmt: skip
 
 
-class Unknown(LookupError):
-    """A typed name that matches nothing (or too much); str() says what and suggests ids."""
-
-
-def slug(text: str) -> str:
-    """Lower-case ASCII words joined by '-', short words like 'the' left out; may be ''."""
+def slug(text: str, *, keep_short: bool = False, limit: int = _WORDS) -> str:
+    """Lower-case ASCII words joined by '-', short words like 'the' left out unless `keep_short`; may be ''."""
     text = "".join(_CYRILLIC.get(ch, ch) for ch in text.casefold())
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     # "Japarov's" is one word, not "japarov" and "s".
-    words = [w for w in re.split(r"[^a-z0-9]+", re.sub(r"['\u2019]", "", ascii_)) if w]
-    kept = [w for w in words if w not in _STOP] or words
+    found = [w for w in re.split(r"[^a-z0-9]+", re.sub(r"['\u2019]", "", ascii_)) if w]
+    kept = found if keep_short else [w for w in found if w not in _STOP] or found
     out = ""
-    for w in kept[:_WORDS]:
+    for w in kept[:limit]:
         if out and len(out) + 1 + len(w) > _MAX:
             break
         out = f"{out}-{w}" if out else w[:_MAX]
@@ -52,6 +47,15 @@ def event_id(date_text: str, title: str) -> str:
     day = re.sub(r"-XX", "", day).lower()
     words = slug(title)
     return "-".join(part for part in (day, words) if part) or "event"
+
+
+def name_id(name: str) -> str:
+    """The id a new actor or source gets from its name: every word, so 'Business (Japan)' is business-japan.
+
+    The same name always gives the same id (before `unique`); 'of' and 'the' stay, because in a
+    name they tell people apart ('Abdullah II of Jordan' is abdullah-ii-of-jordan).
+    """
+    return slug(name, keep_short=True, limit=_NAME_WORDS)
 
 
 def unique(base: str, taken: Collection[str]) -> str:
@@ -69,48 +73,3 @@ def id_problem(eid: str) -> str | None:
     if not ID.fullmatch(eid):
         return f"'{eid}' is not a valid id: use letters, digits, '-', '_' or '.', starting with a letter or digit"
     return None
-
-
-class Names:
-    """Finds the id behind an id, name or alias as typed, ignoring case and accents."""
-
-    def __init__(self, kind: str, ids: Iterable[str], names: Mapping[str, Iterable[str]], *, hint: str) -> None:
-        self.kind = kind
-        self.hint = hint
-        self._ids = set(ids)
-        self._by_fold: dict[str, set[str]] = {}
-        self._label: dict[str, str] = {}  # id -> "id (first name)", for suggestions
-        for i in self._ids:
-            self._note(i, i)
-        for i, spellings in names.items():
-            for spelling in spellings:
-                self._note(spelling, i)
-                self._label.setdefault(i, f"{i} ({spelling})" if spelling != i else i)
-
-    def _note(self, spelling: str, ident: str) -> None:
-        self._by_fold.setdefault(fold(spelling), set()).add(ident)
-
-    def add(self, ident: str) -> None:
-        """Make a new id known (an event earlier in the same import)."""
-        self._ids.add(ident)
-        self._note(ident, ident)
-
-    def find(self, typed: str) -> str:
-        """The one id `typed` stands for; raises Unknown naming the closest matches."""
-        if typed in self._ids:
-            return typed
-        hits = self._by_fold.get(fold(typed), set())
-        if len(hits) == 1:
-            return next(iter(hits))
-        if hits:
-            raise Unknown(f"{self.kind} '{typed}' could be any of {', '.join(sorted(hits))}; give the id")
-        raise Unknown(f"unknown {self.kind} '{typed}'; {self.closest(typed)}")
-
-    def closest(self, typed: str) -> str:
-        """'closest: a (Name), b', else the hint for adding one."""
-        close = close_matches(fold(typed), self._by_fold, n=5)
-        found = list(dict.fromkeys(i for c in close for i in sorted(self._by_fold[c])))[:3]
-        if found:
-            labels = ", ".join(self._label.get(i, i) for i in found)
-            return f"closest: {labels}" + (f"; or {self.hint}" if self.hint else "")
-        return self.hint or "check the id"

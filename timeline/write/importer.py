@@ -2,6 +2,11 @@
 
 `check` is the one gate: `timeline add` is an import of one row. Every problem of every row is
 collected before anything is written, so a file with one bad row imports nothing and says where.
+
+Actors and sources the store does not know are registered on the way when the file defines them
+(our own exports carry each id with its name: `Row.defs`) or when asked (`register`, for names
+from elsewhere, e.g. coded event data); otherwise each unknown name is reported once, with how
+many rows use it and where it first appears.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import Any
 
 from timeline import dates
 from timeline.model import Problem, Store
+from timeline.query.names import Ambiguous, Names, Unknown, actor_names, source_names
+from timeline.text import fold, short
 from timeline.write import ids
 
 REFS = ("in_response_to", "after", "before")
@@ -29,6 +36,9 @@ class Row:
     # Dates as people type them ("9 Feb 2024"); False for our JSON, which holds store dates.
     typed: bool = True
     problems: tuple[Problem, ...] = ()  # found while reading
+    # Actors and sources the file itself describes: kind -> the reference as the row writes it ->
+    # the fields to register it with ({"name": …, "country": …}; "id" when the file gives one).
+    defs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def problem(self, code: str, message: str, field: str | None = None) -> Problem:
         """A problem of this row, placed at its file and line."""
@@ -43,6 +53,16 @@ class Row:
 
 
 @dataclass(slots=True)
+class Unmet:
+    """A name no entry has: how many rows use it, and the first of them."""
+
+    kind: str  # "actor" or "source"
+    name: str
+    rows: int
+    first: Row
+
+
+@dataclass(slots=True)
 class Checked:
     """The outcome of checking rows: tables to write, ids skipped, and every problem."""
 
@@ -50,24 +70,73 @@ class Checked:
     skipped: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     bad_rows: int = 0
+    # Registered on the way: kind ("actors"/"sources") -> id -> fields, in the order first met.
+    registered: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {"actors": {}, "sources": {}})
+    unknown: list[Unmet] = field(default_factory=list)  # names to register (each once), when not registering
+    warnings: list[str] = field(default_factory=list)
 
 
 class Finders:
-    """The id finders for one check: what the store knows plus the rows seen so far."""
+    """The id finders for one check: what the store knows, plus what the rows register and add."""
 
-    def __init__(self, store: Store, today: date) -> None:
+    def __init__(self, store: Store, today: date, *, register: bool = False, out: Checked | None = None) -> None:
         self.today = today
-        self.actors = ids.Names(
-            "actor",
-            store.actors,
-            {a.id: (a.name, *a.aliases) for a in store.actors.values()},
-            hint="register it with 'timeline actors add'",
-        )
-        self.sources = ids.Names(
-            "source", store.sources, {s.id: (s.name,) for s in store.sources.values()},
-            hint="register it with 'timeline sources add'",
-        )  # fmt: skip
-        self.events = ids.Names("event", store.by_id, {e.id: (e.title,) for e in store.events}, hint="")
+        self.register = register
+        self.out = out if out is not None else Checked()
+        self.actors = actor_names(store)
+        self.sources = source_names(store)
+        self.events = Names("event")
+        for e in store.events:
+            self.events.add(e.id, e.title)
+        self._unmet: dict[tuple[str, str], Unmet] = {}
+
+    def find(self, kind: str, typed: str, row: Row) -> str | None:
+        """The id `typed` means, registering it when the row defines it or we may; None when unmet.
+
+        Raises Ambiguous (a row problem): a name two entries share is never guessed.
+        """
+        names = self.actors if kind == "actor" else self.sources
+        try:
+            return names.find(typed)
+        except Ambiguous:
+            raise
+        except Unknown:
+            pass
+        carried = row.defs.get(kind + "s", {}).get(typed)
+        if carried is None and not self.register:
+            key = (kind, fold(typed))
+            if key in self._unmet:
+                self._unmet[key].rows += 1
+            else:
+                self._unmet[key] = Unmet(kind, typed, 1, row)
+                self.out.unknown.append(self._unmet[key])
+            return None
+        fields = dict(carried or {"name": typed})
+        wanted = fields.pop("id", None)
+        taken = self.out.registered[kind + "s"]
+        if isinstance(wanted, str) and ids.id_problem(wanted) is None and wanted not in names:
+            ident = wanted
+        else:
+            ident = ids.unique(ids.name_id(fields["name"]) or kind, _Taken(names, taken))
+        clashes = names.clashes(ident, fields["name"], *fields.get("aliases", ()))
+        if clashes:
+            self.out.warnings.append(
+                f"registering {kind} {ident} ('{fields['name']}'): the name is also "
+                f"{', '.join(names.label(i) for i in clashes)}; a name that means both is refused, give ids there"
+            )
+        names.add(ident, fields["name"], *fields.get("aliases", ()))
+        taken[ident] = fields
+        return ident
+
+
+class _Taken:
+    """Ids in use: the store's and those registered so far (for ids.unique)."""
+
+    def __init__(self, names: Names, registered: dict[str, Any]) -> None:
+        self.names, self.registered = names, registered
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.names or ident in self.registered
 
 
 def check(
@@ -77,17 +146,19 @@ def check(
     today: date,
     skip_existing: bool = False,
     importing: bool = False,
+    register: bool = False,
     step: Callable[[], None] | None = None,
 ) -> Checked:
     """Check every row against the store and each other; a bad row is reported, never raised.
 
     When `importing`, a row without an id whose date and title equal an event's in the store is
-    that event, so importing the same file twice is caught instead of doubling the store.
+    that event, so importing the same file twice is caught instead of doubling the store. With
+    `register`, names the store lacks become new actors and sources (see Finders.find).
     """
-    refs = Finders(store, today)
+    out = Checked()
+    refs = Finders(store, today, register=register, out=out)
     seen = {(e.date.text, e.title): e.id for e in store.events} if importing else {}
     taken = set(store.by_id)
-    out = Checked()
     # Ids first, so that a row may refer to an event further down the same file.
     planned: list[tuple[Row, str | None, list[Problem]]] = []
     first: dict[str, str] = {}
@@ -102,8 +173,9 @@ def check(
             refs.events.add(eid)
         planned.append((row, eid, problems))
     for row, eid, problems in planned:
+        unmet = len(out.unknown), sum(u.rows for u in out.unknown)
         table = _table(row, eid, problems, refs)
-        if problems:
+        if problems or unmet != (len(out.unknown), sum(u.rows for u in out.unknown)):
             out.bad_rows += 1
             out.problems.extend(problems)
         elif table is not None:
@@ -115,6 +187,12 @@ def check(
             out.events.append(table)
         if step:
             step()
+    for u in out.unknown:
+        names = refs.actors if u.kind == "actor" else refs.sources
+        count = f" in {u.rows} rows" if u.rows > 1 else ""
+        message = f"unknown {u.kind} '{short(u.name)}'{count}; {names.closest(u.name)}"
+        out.problems.append(u.first.problem("E006", message, u.kind + "s"))
+    out.problems.sort(key=lambda p: p.line or 0)  # in file order, each unknown name at its first use
     return out
 
 
@@ -182,9 +260,9 @@ def _table(row: Row, eid: str | None, problems: list[Problem], refs: Finders) ->
             table[name] = v.strip() if row.typed else v
     if "title" not in table:
         problems.append(row.problem("E003", "missing; every event needs one", "title"))
-    table["actors"] = _each(row, f, "actors", problems, lambda a: _actor(a, refs.actors))
+    table["actors"] = _each(row, f, "actors", problems, lambda a: _actor(a, refs, row))
     table["tags"] = list(dict.fromkeys(_each(row, f, "tags", problems, _tag)))
-    table["sources"] = _each(row, f, "sources", problems, lambda s: _citation(s, refs.sources))
+    table["sources"] = _each(row, f, "sources", problems, lambda s: _citation(s, refs, row))
     for name in REFS:
         table[name] = _each(row, f, name, problems, partial(_event_ref, events=refs.events, name=name))
         if eid is not None and eid in table[name]:
@@ -203,8 +281,10 @@ def _each(row: Row, f: dict, name: str, problems: list[Problem], one: Callable[[
     out = []
     for item in items:
         try:
-            out.append(one(item))
-        except ids.Unknown as e:
+            found = one(item)
+            if found is not None:
+                out.append(found)
+        except Unknown as e:
             problems.append(row.problem("E006", str(e), name))
         except dates.DateError as e:
             problems.append(row.problem("E007", str(e), name))
@@ -219,15 +299,17 @@ def _tag(item: Any) -> str:
     return item.strip()
 
 
-def _actor(item: Any, actors: ids.Names) -> str | dict:
+def _actor(item: Any, refs: Finders, row: Row) -> str | dict | None:
     aid, role = (item.get("id"), item.get("role")) if isinstance(item, dict) else (item, None)
     if not isinstance(aid, str) or not aid.strip() or not isinstance(role, (str, type(None))):
         raise ValueError(f"expected an actor id or name, got {item!r}")
-    found = actors.find(aid.strip())
+    found = refs.find("actor", aid.strip(), row)
+    if found is None:
+        return None
     return {"id": found, "role": role} if role else found
 
 
-def _citation(item: Any, sources: ids.Names) -> str | dict:
+def _citation(item: Any, refs: Finders, row: Row) -> str | dict | None:
     sid, extra = item, {}
     if isinstance(item, dict):
         sid = item.get("id")
@@ -241,11 +323,13 @@ def _citation(item: Any, sources: ids.Names) -> str | dict:
                 raise dates.DateError(f"published: {e}") from None
     if not isinstance(sid, str) or not sid.strip():
         raise ValueError(f"expected a source id or name, got {item!r}")
-    found = sources.find(sid.strip())
+    found = refs.find("source", sid.strip(), row)
+    if found is None:
+        return None
     return {"id": found, **extra} if extra else found
 
 
-def _event_ref(item: Any, events: ids.Names, name: str) -> str:
+def _event_ref(item: Any, events: Names, name: str) -> str:
     if not isinstance(item, str) or not item.strip():
         raise ValueError(f"expected an event id, got {item!r}")
     return events.find(item.strip())
@@ -263,7 +347,7 @@ def _claims(row: Row, refs: Finders, problems: list[Problem]) -> list[dict[str, 
         except (dates.DateError, AttributeError) as e:
             problems.append(row.problem("E007", str(e), "dates"))
             continue
-        cited = _each(row, c, "sources", problems, lambda s: _claim_source(s, refs.sources))
+        cited = _each(row, c, "sources", problems, lambda s: _claim_source(s, refs, row))
         if cited:
             claim["sources"] = cited
         if c.get("preferred") is True:
@@ -274,7 +358,7 @@ def _claims(row: Row, refs: Finders, problems: list[Problem]) -> list[dict[str, 
     return out
 
 
-def _claim_source(item: Any, sources: ids.Names) -> str:
+def _claim_source(item: Any, refs: Finders, row: Row) -> str | None:
     if not isinstance(item, str):
         raise ValueError(f"a claim's sources are source ids, got {item!r}")
-    return sources.find(item)
+    return refs.find("source", item, row)
