@@ -84,7 +84,7 @@ class Names:
         raise Unknown(f"unknown {self.kind} '{short(typed)}'; {self.closest(typed)}")
 
     def ambiguity(self, typed: str, ids: Iterable[str]) -> str:
-        """"actor 'Japan' could be any of: a (A), b (B); give the id" — the same words in every command."""
+        """ "actor 'Japan' could be any of: a (A), b (B); give the id" — the same words in every command."""
         listed = ", ".join(self.label(i) for i in ids)
         return f"{self.kind} '{short(typed)}' could be any of: {listed}; give the id"
 

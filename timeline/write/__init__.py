@@ -137,7 +137,9 @@ def _apply(
 
 
 def _ids(insert: Insert) -> tuple[str, ...]:
-    return tuple(t["id"] for t in insert.tables) if insert.kind == "events" else tuple(k for t in insert.tables for k in t)
+    if insert.kind == "events":
+        return tuple(t["id"] for t in insert.tables)
+    return tuple(k for t in insert.tables for k in t)
 
 
 def render(insert: Insert) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Container
 
 # Same rule as the schema's: letters, digits, '-', '_' or '.', starting with a letter or digit.
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -58,7 +58,7 @@ def name_id(name: str) -> str:
     return slug(name, keep_short=True, limit=_NAME_WORDS)
 
 
-def unique(base: str, taken: Collection[str]) -> str:
+def unique(base: str, taken: Container[str]) -> str:
     """`base`, or `base-2`, `base-3`, … whichever is not taken yet."""
     if base not in taken:
         return base
