@@ -66,7 +66,10 @@ def test_every_bad_row_is_named_and_nothing_is_imported(commented, capsys):
     assert lines[1].startswith("bad.csv:6: field 'actors': unknown actor 'Nobody'")
     assert lines[2].startswith("bad.csv:7: field 'date': missing")
     assert lines[3].startswith("bad.csv:8: field 'sources': unknown source 'reuter'")
-    assert lines[4] == "timeline: error: bad.csv: 4 of 6 rows have problems (listed above); nothing was imported"
+    assert lines[4] == (
+        "timeline: error: bad.csv: 4 of 6 rows have problems (listed above); 1 actor and 1 source are not in the "
+        "store (each listed once): pass --register to register them all; nothing was imported"
+    )
     assert commented.read_bytes() == before
 
 
@@ -110,7 +113,7 @@ def test_existing_ids_need_skip_existing(commented, capsys):
     assert code == 1 and "'first' is already used" in err and "--skip-existing" in err
     code, out, err = run(capsys, "import", "x.json", "--skip-existing")
     assert (code, out) == (0, "third\n")
-    assert "skipped 1 already there" in err
+    assert "skipped 1 row already there" in err
 
 
 def test_importing_the_same_csv_twice_is_caught(commented, capsys):

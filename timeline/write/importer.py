@@ -103,7 +103,8 @@ class Finders:
         except Unknown:
             pass
         carried = row.defs.get(kind + "s", {}).get(typed)
-        if carried is None and not self.register:
+        # A definition with an id is the file's own entry (our exports); one without only describes a name.
+        if (carried is None or "id" not in carried) and not self.register:
             key = (kind, fold(typed))
             if key in self._unmet:
                 self._unmet[key].rows += 1

@@ -16,7 +16,7 @@ from timeline.write.importer import REFS, Row
 
 CSV_COLUMNS = ("id", "date", "title", "summary", "type", "actors", "tags", "sources", *REFS)
 CSV_REQUIRED = ("date", "title")
-FORMATS = ("csv", "json", "timelinejs")
+FORMATS = ("csv", "json", "timelinejs", "icews", "gdelt")
 # Keys of `timeline list --format json`; the derived ones are recomputed, so not read back.
 _DERIVED = ("earliest", "latest", "precision", "uncertain", "approximate", "display")
 _EXPORT_KEYS = (
@@ -26,14 +26,21 @@ _EXPORT_KEYS = (
 
 
 def detect(name: str, text: str) -> str:
-    """csv, json (our export) or timelinejs, from the file's name and first character."""
+    """The format of an import file, from its first line and its name; CSV when nothing else fits."""
     start = text.lstrip("\ufeff \t\r\n")[:1]
     if start == "[":
         return "json"
     if start == "{":
         return "timelinejs"
     if name.lower().endswith(".json"):
-        raise UsageError(f"{name}: not a JSON list of events nor TimelineJS; pass --format")
+        raise UsageError(f"{name}: not a JSON list of events nor TimelineJS; pass --from")
+    first = text.removeprefix("\ufeff").split("\n", 1)[0]
+    if first.lower().startswith("event id\tevent date\t"):
+        return "icews"
+    from timeline.write.coded import GDELT_LAYOUTS
+
+    if first.count("\t") + 1 in GDELT_LAYOUTS and first.split("\t", 1)[0].strip().isdigit():
+        return "gdelt"
     return "csv"
 
 
@@ -41,6 +48,10 @@ def read(name: str, text: str, fmt: str) -> list[Row]:
     """The rows of an import file; a file that cannot be read as `fmt` at all raises."""
     if fmt == "csv":
         return csv_rows(name, text)
+    if fmt in ("icews", "gdelt"):
+        from timeline.write import coded
+
+        return coded.icews_rows(name, text) if fmt == "icews" else coded.gdelt_rows(name, text)
     import json
 
     try:
