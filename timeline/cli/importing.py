@@ -14,7 +14,6 @@ from timeline.cli.write import DryRunOpt, transact
 from timeline.errors import StoreError, TimelineError, UsageError
 from timeline.text import plural
 
-
 FromOpt = Annotated[
     Optional[str],
     typer.Option(
@@ -31,7 +30,7 @@ def import_(
         str,
         typer.Argument(
             metavar="FILE",
-            help="CSV, a 'timeline list --format json' export, TimelineJS JSON, an ICEWS or GDELT event file; - for stdin.",
+            help="CSV, a 'timeline list' JSON or TimelineJS export, an ICEWS or GDELT event file; - for stdin.",
         ),
     ],
     from_: FromOpt = None,
@@ -129,7 +128,7 @@ def _refusal(name: str, total: int, checked) -> str:
 
 
 def _summary(done, path: Path) -> str:
-    """'Imported 3 events into events.toml from line 57; registered 2 actors and 1 source; skipped 1 row already there.'"""
+    """'Imported 3 events into events.toml from line 57; registered 2 actors; skipped 1 row already there.'"""
     verb = "Would import" if done.dry_run else "Imported"
     where = "" if done.dry_run else f" from line {done.line}"
     parts = [f"{verb} {plural(len(done.ids), 'event')} into {path}{where}"]
