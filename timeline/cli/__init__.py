@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("write", "init"),
     "add": ("write", "add"),
     "import": ("importing", "import_"),
+    "export": ("export", "export"),
     "edit": ("edit", "edit"),
 }
 # Groups: `timeline actors` lists actors (the callback); `timeline actors add` registers one.
@@ -34,7 +35,7 @@ GROUPS: dict[str, tuple[str, tuple[str, str], dict[str, tuple[str, str]]]] = {
     ),
     "sources": ("The sources events cite.", ("directory", "sources"), {"add": ("write", "sources_add")}),
 }
-_ORDER = ("list", "show", "check", "actors", "sources", "tags", "stats", "init", "add", "import", "edit")
+_ORDER = ("list", "show", "check", "actors", "sources", "tags", "stats", "init", "add", "import", "export", "edit")
 
 
 def _version(value: bool) -> None:
