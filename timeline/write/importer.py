@@ -262,7 +262,7 @@ def _table(row: Row, eid: str | None, problems: list[Problem], refs: Finders) ->
     if "title" not in table:
         problems.append(row.problem("E003", "missing; every event needs one", "title"))
     table["actors"] = _each(row, f, "actors", problems, lambda a: _actor(a, refs, row))
-    table["tags"] = list(dict.fromkeys(_each(row, f, "tags", problems, _tag)))
+    table["tags"] = list(dict.fromkeys(_each(row, f, "tags", problems, partial(_tag, exact=not row.typed))))
     table["sources"] = _each(row, f, "sources", problems, lambda s: _citation(s, refs, row))
     for name in REFS:
         table[name] = _each(row, f, name, problems, partial(_event_ref, events=refs.events, name=name))
@@ -294,10 +294,10 @@ def _each(row: Row, f: dict, name: str, problems: list[Problem], one: Callable[[
     return out
 
 
-def _tag(item: Any) -> str:
+def _tag(item: Any, exact: bool = False) -> str:
     if not isinstance(item, str) or not item.strip():
         raise ValueError(f"expected a tag, got {item!r}")
-    return item.strip()
+    return item if exact else item.strip()
 
 
 def _actor(item: Any, refs: Finders, row: Row) -> str | dict | None:

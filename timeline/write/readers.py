@@ -16,6 +16,11 @@ from timeline.write.importer import REFS, Row
 
 CSV_COLUMNS = ("id", "date", "title", "summary", "type", "actors", "tags", "sources", *REFS)
 CSV_REQUIRED = ("date", "title")
+# What `timeline list --format csv` adds: the derived columns are recomputed, the rest are read.
+CSV_EXPORT_COLUMNS = (
+    "display", "earliest", "latest", "precision", "uncertain", "approximate", "disputed",
+    "actor_names", "source_names", "urls", "claims",
+)  # fmt: skip
 FORMATS = ("csv", "json", "timelinejs", "icews", "gdelt")
 # Keys of `timeline list --format json`; the derived ones are recomputed, so not read back.
 _DERIVED = ("earliest", "latest", "precision", "uncertain", "approximate", "display")
@@ -104,9 +109,17 @@ def item_lines(text: str, path: tuple[str, ...]) -> list[int]:
 
 
 def csv_rows(name: str, text: str) -> list[Row]:
-    """Rows of a CSV with a header line; list cells are separated by ';'. Line 1 is the header."""
+    """Rows of a CSV with a header line; list cells are separated by ';'. Line 1 is the header.
+
+    A `timeline list --format csv` export (it has a `display` column) is read exactly: cells as
+    written, dates in the store's language, actor and source names registering what the store
+    lacks, claims restored. Other CSV is typed by people: cells are trimmed, dates read as typed.
+    """
     import csv
     import io
+
+    # The one codec of list cells and of the formula guard, shared with the CSV writer.
+    from timeline.formats.csv import restore, split_list
 
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
@@ -114,15 +127,16 @@ def csv_rows(name: str, text: str) -> list[Row]:
     except csv.Error as e:
         raise TimelineError(f"{name}:1: cannot read the CSV header: {e}") from None
     for h in header:
-        if h not in CSV_COLUMNS:
+        if h not in (*CSV_COLUMNS, *CSV_EXPORT_COLUMNS):
             from timeline.text import suggest
 
-            raise TimelineError(f"{name}:1: unknown column '{h}'; {suggest(h, CSV_COLUMNS)}")
+            raise TimelineError(f"{name}:1: unknown column '{h}'; {suggest(h, CSV_COLUMNS + CSV_EXPORT_COLUMNS)}")
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
         raise TimelineError(f"{name}:1: the header needs the column '{missing[0]}' (columns: {','.join(CSV_COLUMNS)})")
     if len(set(header)) != len(header):
         raise TimelineError(f"{name}:1: a column appears twice in the header")
+    exact = "display" in header
     rows = []
     line = reader.line_num
     while True:
@@ -135,17 +149,56 @@ def csv_rows(name: str, text: str) -> list[Row]:
         start, line = line + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue
-        row = Row({}, name, start)
+        row = Row({}, name, start, typed=not exact)
         extra = f"has {len(cells)} cells; the header has {len(header)}"
-        problems = () if len(cells) <= len(header) else (row.problem("E004", extra),)
+        problems = [] if len(cells) <= len(header) else [row.problem("E004", extra)]
+        got = dict(zip(header, cells))  # noqa: B905 (a short row leaves the last cells empty)
         f: dict[str, Any] = {}
-        for col, cell in zip(header, cells):  # noqa: B905 (a short row leaves the last cells empty)
+        for col in CSV_COLUMNS:
+            cell = got.get(col, "")
             if col in ("actors", "tags", "sources", *REFS):
-                f[col] = [x.strip() for x in cell.split(";") if x.strip()]
+                items = split_list(cell)
+                f[col] = items if exact else [x.strip() for x in items if x.strip()]
+            elif exact and cell:
+                f[col] = restore(cell)
             elif cell.strip():
-                f[col] = cell.strip()
-        rows.append(replace(row, fields=f, problems=problems))
+                f[col] = restore(cell.strip())
+        defs = _carried(got, f, split_list) if exact else {}
+        if got.get("claims"):
+            f["dates"] = _csv_claims(got["claims"], defs, row, problems)
+        rows.append(replace(row, fields=f, problems=tuple(problems), defs=defs))
     return rows
+
+
+def _carried(got: dict[str, str], f: dict[str, Any], split_list) -> dict[str, dict[str, dict[str, Any]]]:
+    """The actors and sources an export names (id -> name), and its addresses as the citations' urls."""
+    defs: dict[str, dict[str, dict[str, Any]]] = {"actors": {}, "sources": {}}
+    for kind, names in (("actors", "actor_names"), ("sources", "source_names")):
+        ids_, labels = f.get(kind, []), split_list(got.get(names, ""))
+        for ident, label in zip(ids_, labels):  # noqa: B905 (names may be missing)
+            defs[kind][ident] = {"id": ident, "name": label or ident}
+    urls = split_list(got.get("urls", ""))
+    if any(urls):
+        f["sources"] = [{"id": s, "url": u} if u else s for s, u in zip(f.get("sources", []), urls)]  # noqa: B905
+    return defs
+
+
+def _csv_claims(cell: str, defs: dict[str, dict[str, dict[str, Any]]], row: Row, problems: list) -> Any:
+    """The claims of the `claims` column (JSON, as the export writes it); names feed `defs`."""
+    import json
+
+    try:
+        claims = json.loads(cell)
+    except json.JSONDecodeError as e:
+        problems.append(row.problem("E004", f"not JSON claims: {e.msg}", "claims"))
+        return None
+    if isinstance(claims, list):
+        for c in claims:
+            if isinstance(c, dict) and isinstance(c.get("names"), dict):
+                names = c.pop("names")
+                for sid, label in names.items():
+                    defs.setdefault("sources", {})[sid] = {"id": sid, "name": label}
+    return claims
 
 
 def export_row(item: Any, at: Row) -> Row:
