@@ -26,7 +26,7 @@ FORMATS = ("csv", "json", "timelinejs", "icews", "gdelt")
 _DERIVED = ("earliest", "latest", "precision", "uncertain", "approximate", "display")
 _EXPORT_KEYS = (
     *("id", "date", "title", "summary", "type", "actors", "roles", "tags", "sources", "citations"),
-    *(*REFS, "claims", *_DERIVED),
+    *(*REFS, "claims", "names", *_DERIVED),
 )
 
 
@@ -225,7 +225,18 @@ def export_row(item: Any, at: Row) -> Row:
         claims = item["claims"]
         f["dates"] = [_compact(c, keep=("date", "sources", "preferred", "note")) for c in claims] if isinstance(
             claims, list) else claims  # fmt: skip
-    return replace(at, fields=f, problems=unknown)
+    return replace(at, fields=f, problems=unknown, defs=_named(item.get("names")))
+
+
+def _named(names: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    """The actors and sources an export names ({"actors": {id: name}, …}), as definitions to register."""
+    defs: dict[str, dict[str, dict[str, Any]]] = {}
+    if isinstance(names, dict):
+        for kind in ("actors", "sources"):
+            found = names.get(kind)
+            if isinstance(found, dict):
+                defs[kind] = {i: {"id": i, "name": n} for i, n in found.items() if isinstance(n, str) and n.strip()}
+    return defs
 
 
 def _compact(item: Any, keep: tuple[str, ...] = ("id", "url", "published", "note")) -> Any:
