@@ -75,6 +75,7 @@ EVENT_KEYS = [
     "after",
     "before",
     "claims",
+    "names",
 ]
 
 
@@ -104,6 +105,7 @@ def test_json_event_fields_and_order():
         "after": [],
         "before": [],
         "claims": [],
+        "names": {"actors": {"japarov": "Sadyr Japarov"}, "sources": {"24kg": "24.kg"}},
     }
 
 

@@ -110,7 +110,7 @@ def claims_cell(e: Event, store: Store) -> str:
             claim["preferred"] = True
         if cl.note is not None:
             claim["note"] = cl.note
-        names = {s: store.sources[s].name for s in cl.sources if s not in cited and s in store.sources}
+        names = {s: source_name(store, s) for s in cl.sources if s not in cited and s in store.sources}
         if names:
             claim["names"] = names
         out.append(claim)

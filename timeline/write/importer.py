@@ -96,15 +96,20 @@ class Finders:
         Raises Ambiguous (a row problem): a name two entries share is never guessed.
         """
         names = self.actors if kind == "actor" else self.sources
-        try:
-            return names.find(typed)
-        except Ambiguous:
-            raise
-        except Unknown:
-            pass
         carried = row.defs.get(kind + "s", {}).get(typed)
-        # A definition with an id is the file's own entry (our exports); one without only describes a name.
-        if (carried is None or "id" not in carried) and not self.register:
+        # A definition with an id is the file's own entry (our exports): the reference is that id, never
+        # a name that happens to be spelt like it. One without an id only describes a name.
+        own = carried is not None and carried.get("id") == typed and ids.id_problem(typed) is None
+        if own and typed in names:
+            return typed
+        if not own:
+            try:
+                return names.find(typed)
+            except Ambiguous:
+                raise
+            except Unknown:
+                pass
+        if not own and not self.register:
             key = (kind, fold(typed))
             if key in self._unmet:
                 self._unmet[key].rows += 1
@@ -113,12 +118,9 @@ class Finders:
                 self.out.unknown.append(self._unmet[key])
             return None
         fields = dict(carried or {"name": typed})
-        wanted = fields.pop("id", None)
+        fields.pop("id", None)
         taken = self.out.registered[kind + "s"]
-        if isinstance(wanted, str) and ids.id_problem(wanted) is None and wanted not in names:
-            ident = wanted
-        else:
-            ident = ids.unique(ids.name_id(fields["name"]) or kind, _Taken(names, taken))
+        ident = typed if own else ids.unique(ids.name_id(fields["name"]) or kind, _Taken(names, taken))
         clashes = names.clashes(ident, fields["name"], *fields.get("aliases", ()))
         if clashes:
             self.out.warnings.append(
@@ -257,8 +259,8 @@ def _table(row: Row, eid: str | None, problems: list[Problem], refs: Finders) ->
         v = f.get(name)
         if v is not None and not isinstance(v, str):
             problems.append(row.problem("E004", f"expected text, got {v!r}", name))
-        elif v is not None and v.strip():
-            table[name] = v.strip() if row.typed else v
+        elif v is not None and (v.strip() or (name == "summary" and v and not row.typed)):
+            table[name] = v.strip() if row.typed else v  # an export's text is kept exactly
     if "title" not in table:
         problems.append(row.problem("E003", "missing; every event needs one", "title"))
     table["actors"] = _each(row, f, "actors", problems, lambda a: _actor(a, refs, row))

@@ -247,11 +247,34 @@ def _compact(item: Any, keep: tuple[str, ...] = ("id", "url", "published", "note
     return out["id"] if set(out) == {"id"} else out
 
 
+_EVENT_COPY = re.compile(r'<data class="timeline-event" hidden value="([^"]*)"></data>')
+
+
 def timelinejs_row(item: Any, at: Row) -> Row:
-    """A Row from one TimelineJS slide: start/end date, headline, text (HTML), group as type, unique_id."""
+    """A Row from one TimelineJS slide: start/end date, headline, text (HTML), group as type, unique_id.
+
+    A slide of our own export carries the whole event (see formats.timelinejs), which is read instead.
+    """
     at = replace(at, typed=False)
     if not isinstance(item, dict):
         return replace(at, problems=(at.problem("E004", "expected a JSON object"),))
+    copy = _EVENT_COPY.search(
+        str((item.get("text") or {}).get("text", "")) if isinstance(item.get("text"), dict) else ""
+    )
+    if copy:
+        import html
+        import json
+
+        try:
+            event = json.loads(html.unescape(copy.group(1)))
+        except json.JSONDecodeError as e:
+            return replace(at, problems=(at.problem("E004", f"the slide's event copy is not JSON: {e.msg}"),))
+        urls = event.pop("source_urls", None) if isinstance(event, dict) else None
+        row = export_row(event, at)
+        for sid, url in (urls or {}).items() if isinstance(urls, dict) else ():
+            if sid in row.defs.get("sources", {}) and isinstance(url, str):
+                row.defs["sources"][sid]["url"] = url
+        return row
     problems: list[str] = []
     when = _tljs_date(item.get("start_date"), "start_date", problems)
     if item.get("end_date"):
@@ -290,7 +313,9 @@ def _plain(html_text: Any) -> str | None:
     import html
 
     # Our own TimelineJS export appends who and which sources; the store keeps those as fields.
-    text = re.sub(r"<p>Actors: [^<]*</p>|<p>Sources:</p><ol>.*?</ol>", "", html_text, flags=re.DOTALL)
+    text = re.sub(
+        r"<p>Actors: [^<]*</p>|<p>Sources:</p><ol>.*?</ol>", "", _EVENT_COPY.sub("", html_text), flags=re.DOTALL
+    )
     text = re.sub(r"(?i)<br\s*/?>|</(?:p|li|div|h\d|ol|ul)\s*>", "\n", text)
     text = html.unescape(re.sub(r"<[^>]*>", "", text))
     lines = (" ".join(line.split()) for line in text.splitlines())
