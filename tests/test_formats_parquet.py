@@ -116,3 +116,12 @@ def test_without_pyarrow_the_error_names_the_extra(bundled, tmp_path, capsys, mo
     code, _, err = run(capsys, "export", "out")
     assert code == 1 and "pip install 'timeline[parquet]'" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_link_to_an_empty_folder_gets_the_export(bundled, tmp_path, capsys):
+    """DIR may be a symbolic link to an empty folder: the tables go where it points, and it still points there."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    code, _, err = run(capsys, "export", "link")
+    assert code == 0, err
+    assert (tmp_path / "link").is_symlink() and sql("select count(*) from {events}", tmp_path / "link") == [(10,)]

@@ -34,10 +34,12 @@ def export(
             raise UsageError(f"--format {fmt}: export writes tables; for {fmt} use 'timeline list --format {fmt}'")
         raise UsageError(f"--format: '{fmt}' is not one of: {', '.join(EXPORTS)}")
     from timeline.formats import parquet
+    from timeline.text import printable
 
     store = load_store(file)
     written = parquet.export(store, Path(folder))
     events = sum(1 for p in written if p.parts[0] == "events")
     sys.stderr.write(
-        f"Exported {len(store.events)} events to {folder}: {len(written)} Parquet files, events in {events}.\n"
+        f"Exported {len(store.events)} events to {printable(folder)}: {len(written)} Parquet files,"
+        f" events in {events}.\n"
     )

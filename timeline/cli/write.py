@@ -254,6 +254,7 @@ def _add_table(kind: str, base: str, explicit: bool, fields: dict[str, Any], dry
 
     def plan(store):
         from timeline.query.names import actor_names, source_names
+        from timeline.text import short
 
         known = store.actors if kind == "actors" else store.sources
         if explicit and base in known:
@@ -265,7 +266,7 @@ def _add_table(kind: str, base: str, explicit: bool, fields: dict[str, Any], dry
         if clashes:
             also = ", ".join(names.label(i) for i in clashes)
             warnings.append(
-                f"'{fields['name']}' is also {also}: where a name means both, commands refuse it; give the id"
+                f"'{short(fields['name'])}' is also {also}: where a name means both, commands refuse it; give the id"
             )
         return write.Insert(kind, [{tid: fields}])
 

@@ -33,6 +33,8 @@ def _arrow() -> tuple[Any, Any]:
 def export(store: Store, folder: Path) -> list[Path]:
     """Write every table of the store under `folder` (new, or an empty folder); the files written, relative."""
     pa, pq = _arrow()
+    if folder.is_symlink() and folder.is_dir():
+        folder = folder.resolve()  # the export goes where the link points, and the link keeps pointing there
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         what = "is not a folder" if not folder.is_dir() else "is not empty"
         raise UsageError(f"{folder} {what}; give a new or empty folder; nothing was written")

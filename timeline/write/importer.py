@@ -124,7 +124,7 @@ class Finders:
         clashes = names.clashes(ident, fields["name"], *fields.get("aliases", ()))
         if clashes:
             self.out.warnings.append(
-                f"registering {kind} {ident} ('{fields['name']}'): the name is also "
+                f"registering {kind} {ident} ('{short(fields['name'])}'): the name is also "
                 f"{', '.join(names.label(i) for i in clashes)}; a name that means both is refused, give ids there"
             )
         names.add(ident, fields["name"], *fields.get("aliases", ()))
