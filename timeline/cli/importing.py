@@ -121,9 +121,12 @@ def _refusal(name: str, total: int, checked) -> str:
         kinds = [
             plural(n, kind) for kind in ("actor", "source") if (n := sum(1 for u in checked.unknown if u.kind == kind))
         ]
-        message += (
-            f"; {' and '.join(kinds)} are not in the store (each listed once): pass --register to register them all"
-        )
+        if len(checked.unknown) == 1:
+            message += f"; {kinds[0]} is not in the store: pass --register to register it"
+        else:
+            message += (
+                f"; {' and '.join(kinds)} are not in the store (each listed once): pass --register to register them all"
+            )
     return message + "; nothing was imported"
 
 
