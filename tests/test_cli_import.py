@@ -255,3 +255,14 @@ def test_one_bad_row_in_3700_imports_nothing(tmp_path, capsys):
     assert err.splitlines()[0].startswith("coded.csv:1900: field 'date': \"2024-02-30\"")
     assert "1 of 3700 rows has problems" in err
     assert (tmp_path / "events.toml").read_bytes() == before
+
+
+def test_many_unknown_names_are_listed_once_each_and_suggestions_stop_at_twenty(commented, capsys):
+    """Every unknown name gets one line; the costly 'closest' suggestions are made for the first twenty only."""
+    rows = "".join(f"2024-02-{1 + n % 28:02d},Row {n},Kulubaev{n:02d},\n" for n in range(25))
+    (commented.parent / "many.csv").write_text("date,title,actors,sources\n" + rows, encoding="utf-8")
+    code, _, err = run(capsys, "import", "many.csv")
+    lines = err.splitlines()
+    assert code == 1 and len(lines) == 26
+    assert "closest: kulubaev" in lines[0] and "closest:" in lines[19]
+    assert lines[20].endswith("unknown actor 'Kulubaev20'; register it with 'timeline actors add'")

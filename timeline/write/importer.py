@@ -24,6 +24,7 @@ from timeline.text import fold, short
 from timeline.write import ids
 
 REFS = ("in_response_to", "after", "before")
+_SUGGESTED = 20  # unknown names that get "closest: …" suggestions
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +104,11 @@ class Finders:
         if own and typed in names:
             return typed
         if not own:
-            try:
-                return names.find(typed)
-            except Ambiguous:
-                raise
-            except Unknown:
-                pass
+            hits = names.matches(typed)  # not find(): its suggestions cost a scan of every name, per row
+            if len(hits) == 1:
+                return hits[0]
+            if hits:
+                raise Ambiguous(names.ambiguity(typed, hits))
         if not own and not self.register:
             key = (kind, fold(typed))
             if key in self._unmet:
@@ -190,10 +190,12 @@ def check(
             out.events.append(table)
         if step:
             step()
-    for u in out.unknown:
+    for n, u in enumerate(out.unknown):
         names = refs.actors if u.kind == "actor" else refs.sources
         count = f" in {u.rows} rows" if u.rows > 1 else ""
-        message = f"unknown {u.kind} '{short(u.name)}'{count}; {names.closest(u.name)}"
+        # Suggestions scan every name (difflib); past the first few, a long list of new names gets the hint alone.
+        hint = names.closest(u.name) if n < _SUGGESTED else names.hint
+        message = f"unknown {u.kind} '{short(u.name)}'{count}; {hint}"
         out.problems.append(u.first.problem("E006", message, u.kind + "s"))
     out.problems.sort(key=lambda p: p.line or 0)  # in file order, each unknown name at its first use
     return out
