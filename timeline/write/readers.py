@@ -99,8 +99,11 @@ def item_lines(text: str, path: tuple[str, ...]) -> list[int]:
             pos = skip(skip(pos) + 1)  # past ","
     lines: list[int] = []
     pos = skip(pos + 1)  # past "["
+    line, counted = 1, 0  # counted up to `counted` so far: counting from the start each time is quadratic
     while text[pos] != "]":
-        lines.append(text.count("\n", 0, pos) + 1)
+        line += text.count("\n", counted, pos)
+        counted = pos
+        lines.append(line)
         _, pos = decoder.raw_decode(text, pos)
         pos = skip(pos)
         if text[pos] == ",":
