@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.test_cli import run
 from tests.test_write import SMALL
-from timeline.formats.csv import neutralise
+from timeline.formats.csv import neutralise, restore
 from timeline.text import CONTROL, clean
 
 FULL = os.environ.get("TIMELINE_ATTACKS") == "full"
@@ -159,10 +159,22 @@ def test_cells_are_guarded_after_every_separator(cell, written):
     assert neutralise(cell) == written
 
 
-@pytest.mark.parametrize("cell", ["a;b", "2024-02-09", "a=b;c+d", "x;'=already", "semi;"])
+@pytest.mark.parametrize("cell", ["a;b", "2024-02-09", "a=b;c+d", "O'Brien;d'Arc", "semi;"])
 def test_cells_without_a_formula_start_are_untouched(cell):
     """Separators followed by ordinary text are left exactly as they are."""
     assert neutralise(cell) == cell
+
+
+@pytest.mark.parametrize(("cell", "written"), [("x;'=already", "x;''=already"), ("'quoted", "''quoted")])
+def test_an_apostrophe_where_ours_would_go_is_doubled_so_import_restores_it(cell, written):
+    """An apostrophe already at a cell start gets another, so restore takes off only the ones we added."""
+    assert neutralise(cell) == written and restore(written) == cell
+
+
+@given(st.text(alphabet=st.sampled_from([*TRIGGERS, ";", "\n", "\t", "\r", " ", '"', "a", "'"])))
+def test_restore_undoes_neutralise_exactly(text):
+    """The guard is reversible: what import takes off is exactly what export added, wherever it went."""
+    assert restore(neutralise(text)) == text
 
 
 @given(st.text(alphabet=st.sampled_from([*TRIGGERS, ";", "\n", " ", '"', ",", "a", "'", "\u202e"])))

@@ -135,6 +135,16 @@ class Store(RuleBasedStateMachine):
         self.next += 3
 
     @rule()
+    def import_registering(self) -> None:
+        """An import that registers a new actor and source in the same write (actors and sources mid-file)."""
+        n = self.next
+        rows = f"2024-05-0{n % 9 + 1},Registered talks {n},,,Envoy {n};kg,t1,Agency {n}\n"
+        (self.folder / "reg.csv").write_text("date,title,summary,type,actors,tags,sources\n" + rows, encoding="utf-8")
+        code, _, err = invoke(["import", str(self.folder / "reg.csv"), "--register"], cached=True)
+        assert code == 0 or "fix the store first" in err, err  # a store broken by an edit takes no writes
+        self.next += 1
+
+    @rule()
     def change_a_title(self) -> None:
         head, events = self.blocks()
         if events:

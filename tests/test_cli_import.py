@@ -66,7 +66,10 @@ def test_every_bad_row_is_named_and_nothing_is_imported(commented, capsys):
     assert lines[1].startswith("bad.csv:6: field 'actors': unknown actor 'Nobody'")
     assert lines[2].startswith("bad.csv:7: field 'date': missing")
     assert lines[3].startswith("bad.csv:8: field 'sources': unknown source 'reuter'")
-    assert lines[4] == "timeline: error: bad.csv: 4 of 6 rows have problems (listed above); nothing was imported"
+    assert lines[4] == (
+        "timeline: error: bad.csv: 4 of 6 rows have problems (listed above); 1 actor and 1 source are not in the "
+        "store (each listed once): pass --register to register them all; nothing was imported"
+    )
     assert commented.read_bytes() == before
 
 
@@ -110,7 +113,7 @@ def test_existing_ids_need_skip_existing(commented, capsys):
     assert code == 1 and "'first' is already used" in err and "--skip-existing" in err
     code, out, err = run(capsys, "import", "x.json", "--skip-existing")
     assert (code, out) == (0, "third\n")
-    assert "skipped 1 already there" in err
+    assert "skipped 1 row already there" in err
 
 
 def test_importing_the_same_csv_twice_is_caught(commented, capsys):
@@ -318,3 +321,14 @@ def test_one_row_is_one_event_in_the_words_too(commented, tmp_path, capsys):
     assert code == 0 and f"Imported 1 event into {commented.name} from line" in err
     code, _, err = run(capsys, "import", str(one), "--skip-existing")
     assert code == 0 and f"Nothing to import: 1 row is already in {commented.name}." in err
+
+
+def test_many_unknown_names_are_listed_once_each_and_suggestions_stop_at_twenty(commented, capsys):
+    """Every unknown name gets one line; the costly 'closest' suggestions are made for the first twenty only."""
+    rows = "".join(f"2024-02-{1 + n % 28:02d},Row {n},Kulubaev{n:02d},\n" for n in range(25))
+    (commented.parent / "many.csv").write_text("date,title,actors,sources\n" + rows, encoding="utf-8")
+    code, _, err = run(capsys, "import", "many.csv")
+    lines = err.splitlines()
+    assert code == 1 and len(lines) == 26
+    assert "closest: kulubaev" in lines[0] and "closest:" in lines[19]
+    assert lines[20].endswith("unknown actor 'Kulubaev20'; register it with 'timeline actors add'")

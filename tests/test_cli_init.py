@@ -53,7 +53,7 @@ def test_a_store_from_nothing_without_an_editor(tmp_path, capsys):
         ("actors", "add", "Lesslie Viguerie", "--country", "US", "--office", "Ambassador", "--start", "30 Dec 2022"),
         ("sources", "add", "24.kg", "--id", "24kg", "--kind", "news agency", "--url", "https://24.kg/english/"),
         ("add", "--date", "9 Feb 2024", "--title", "Kulubaev hands Viguerie the reply to Blinken",
-         "--actor", "Jeenbek Kulubaev", "--actor", "viguerie", "--source", "24kg",
+         "--actor", "Jeenbek Kulubaev", "--actor", "lesslie-viguerie", "--source", "24kg",
          "--url", "https://24.kg/english/286437", "--type", "meeting", "--tag", "correspondence"),
     ]  # fmt: skip
     for args in steps:
@@ -63,7 +63,7 @@ def test_a_store_from_nothing_without_an_editor(tmp_path, capsys):
     assert code == 0
     (event,) = json.loads(out)
     assert event["id"] == "2024-02-09-kulubaev-hands-viguerie-reply-blinken"
-    assert event["actors"] == ["kulubaev", "viguerie"]
+    assert event["actors"] == ["kulubaev", "lesslie-viguerie"]
     assert event["citations"][0]["url"] == "https://24.kg/english/286437"
     code, out, _ = run(capsys, "list", "--format", "plain")
     assert "Kulubaev hands Viguerie the reply to Blinken" in out and "Jeenbek Kulubaev" in out

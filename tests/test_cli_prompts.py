@@ -92,19 +92,19 @@ def test_readme_flow_with_unused_actors_asks_and_adds(tmp_path, capsys):
     code, seen = converse(tmp_path, answers, "add")
     assert code == 0, seen
     assert "internal error" not in seen
-    assert "known: kulubaev, viguerie" in seen
+    assert "known: kulubaev, lesslie-viguerie" in seen
     (e,) = store.load(path).events
     assert (e.date.text, e.title, e.summary, e.type, e.actors) == (
-        "2024-02-09", "Reply handed over", "A summary.", "meeting", ("kulubaev", "viguerie")
+        "2024-02-09", "Reply handed over", "A summary.", "meeting", ("kulubaev", "lesslie-viguerie")
     )  # fmt: skip
 
 
 def test_known_values_are_offered_most_used_first(tmp_path, capsys):
     """Actors offered in the prompt come most used first, then the ones no event names, in store order."""
     path = readme_store(tmp_path, capsys)
-    assert run(capsys, "add", "--date", "2024", "--title", "One", "--actor", "viguerie")[0] == 0
+    assert run(capsys, "add", "--date", "2024", "--title", "One", "--actor", "Lesslie Viguerie")[0] == 0
     code, seen = converse(tmp_path, ["2024", "", CTRL_D], "add", "--title", "Two", "--type", "t", "--tag", "x")
-    assert code == 130 and "known: viguerie, kulubaev" in seen
+    assert code == 130 and "known: lesslie-viguerie, kulubaev" in seen
     assert len(store.load(path).events) == 1
 
 

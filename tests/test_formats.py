@@ -184,7 +184,7 @@ def test_hostile_timelinejs_text_is_escaped(capsys, tmp_path):
     doc = json.loads(hostile(capsys, tmp_path, "timelinejs"))
     for item in [doc["title"], *doc["events"]]:
         for field in ("headline", "text"):
-            check_html_fragment(item["text"][field], {"p", "ol", "li", "a"})
+            check_html_fragment(item["text"][field], {"p", "ol", "li", "a", "data"})
     for slide in doc["events"]:
         assert slide["autolink"] is False
         assert "<" not in slide["display_date"] and "<" not in slide.get("group", "")

@@ -76,6 +76,7 @@ EVENT_KEYS = [
     "after",
     "before",
     "claims",
+    "names",
 ]
 
 
@@ -117,6 +118,7 @@ def test_json_event_fields_and_order():
         "after": [],
         "before": [],
         "claims": [],
+        "names": {"actors": {"japarov": "Sadyr Japarov"}, "sources": {"24kg": "24.kg"}},
     }
 
 

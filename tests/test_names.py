@@ -106,7 +106,7 @@ def test_a_spelling_shared_by_two_actors_is_ambiguous(tmp_path, capsys):
     )
     code, _, err = run(capsys, "add", "--date", "2024-02-20", "--title", "x", "--actor", "Жапаров", "-n")
     assert code == 2
-    assert "could be any of a, b; give the id" in err
+    assert "actor 'Жапаров' could be any of: a (Zhaparov), b (Japarov); give the id" in err
 
 
 def test_completion_offers_actors_from_cyrillic(bundled):
@@ -119,7 +119,7 @@ def test_completion_offers_actors_from_cyrillic(bundled):
 
 def test_actor_ids_prefers_exact_names():
     """With an exact match for one actor, a transliterated match for another is not added."""
-    from timeline.query.offices import actor_matches
+    from timeline.query.resolve import actor_matches
 
     s = Store("x", (), actors={"a": Actor("a", "Zhaparov"), "b": Actor("b", "Japarov")})
     assert actor_matches(s, "japarov") == {"b": None}

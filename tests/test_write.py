@@ -372,15 +372,46 @@ def test_actors_add_registers_an_office_with_its_span(tmp_path, capsys):
         "--office", "Minister of Foreign Affairs", "--office-alias", "foreign minister", "--org", "Kyrgyzstan",
         "--start", "22 Apr 2022", "--end", "2025",
     )  # fmt: skip
-    assert (code, out) == (0, "kulubaev\n")
-    a = store.load(path).actors["kulubaev"]
+    assert (code, out) == (0, "jeenbek-kulubaev\n")
+    a = store.load(path).actors["jeenbek-kulubaev"]
     assert (a.name, a.aliases, a.country) == ("Jeenbek Kulubaev", ("Kulubayev",), "KG")
     role = a.roles[0]
     assert (role.title, role.aliases, role.org) == ("Minister of Foreign Affairs", ("foreign minister",), "Kyrgyzstan")
     assert (role.start.text, role.end.text) == ("2022-04-22", "2025")
     # Placed after the existing actor, before the sources.
     text = path.read_text(encoding="utf-8")
-    assert text.index("[actors.ab]") < text.index("[actors.kulubaev]") < text.index("[sources.s]")
+    assert text.index("[actors.ab]") < text.index("[actors.jeenbek-kulubaev]") < text.index("[sources.s]")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Business (Japan)", "business-japan"),
+        ("Border Patrol (United States)", "border-patrol-united-states"),
+        ("Citizen (United States)", "citizen-united-states"),
+        ("Cote d'Ivoire", "cote-divoire"),
+        ("Abdullah II of Jordan", "abdullah-ii-of-jordan"),
+        ("Aam Aadmi Party", "aam-aadmi-party"),
+        ("Nicolás Maduro", "nicolas-maduro"),
+        ("Michelle O'Neill", "michelle-oneill"),
+    ],
+)
+def test_ids_from_names_keep_what_distinguishes_them(name, expected):
+    """An actor's id is every word of its name, not the last one ('Business (Japan)' is not 'japan')."""
+    from timeline.write.ids import name_id
+
+    assert name_id(name) == expected
+
+
+def test_registering_a_colliding_name_warns(tmp_path, capsys):
+    """A new actor whose name another already answers to is added, with a warning naming that actor."""
+    path = tmp_path / "events.toml"
+    path.write_text('[actors.japan]\nname = "Business (Japan)"\n', encoding="utf-8")
+    code, out, err = run(capsys, "actors", "add", "Japan")
+    assert (code, out) == (0, "japan-2\n")
+    assert "timeline: warning: 'Japan' is also japan (Business (Japan))" in err
+    code, out, err = run(capsys, "actors", "add", "Mexico")
+    assert (code, out) == (0, "mexico\n") and "warning" not in err
 
 
 @pytest.mark.parametrize(

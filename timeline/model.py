@@ -36,6 +36,7 @@ class Actor:
     country: str | None = None
     roles: tuple[Role, ...] = ()
     line: int = 0
+    sectors: tuple[str, ...] = ()  # what kind of actor: "Government", "Business" (as coded event data says)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("write", "init"),
     "add": ("write", "add"),
     "import": ("importing", "import_"),
+    "export": ("export", "export"),
     "edit": ("edit", "edit"),
     "log": ("history", "log"),
     "diff": ("history", "diff"),
@@ -39,7 +40,7 @@ GROUPS: dict[str, tuple[str, tuple[str, str], dict[str, tuple[str, str]]]] = {
     "sources": ("The sources events cite.", ("directory", "sources"), {"add": ("write", "sources_add")}),
 }
 _ORDER = (
-    "list", "show", "check", "actors", "sources", "tags", "stats", "init", "add", "import", "edit",
+    "list", "show", "check", "actors", "sources", "tags", "stats", "init", "add", "import", "export", "edit",
     "log", "diff", "merge-driver",
 )  # fmt: skip
 

@@ -51,22 +51,19 @@ def actors_show(
 ) -> None:
     """Show one person: names, offices with their spans, and their events.
 
-    --format json gives the person as one object with their events; any other list format
-    gives their events as 'timeline list --actor ID' would.
+    The person is found by id, then exact name or alias, then ignoring case and accents, then
+    in another script; a name two actors share is refused with both ids. --format json gives
+    the person as one object with their events; any other list format gives their events as
+    'timeline list --actor ID' would.
     """
-    from timeline.query.offices import actor_ids
-    from timeline.text import short
+    from timeline.query.resolve import Unknown, resolve_actor
 
     s = load_store(file)
-    found = sorted(actor_ids(s, actor_id))
-    if not found:
-        raise UsageError(f"{s.path}: no actor called '{short(actor_id)}'; see 'timeline actors' for ids and names")
-    if len(found) > 1 and (fmt is not None or output is not None):
-        raise UsageError(f"'{short(actor_id)}' names {len(found)} actors ({', '.join(found)}); give one id")
-    for n, aid in enumerate(found):
-        if n:
-            sys.stdout.write("\n")
-        show_actor(s, aid, fmt=fmt, output=output, width=width or terminal_width())
+    try:
+        found = resolve_actor(s, actor_id)
+    except Unknown as e:  # Ambiguous too: it lists the candidates with their ids
+        raise UsageError(f"{s.path}: {e}") from None
+    show_actor(s, found, fmt=fmt, output=output, width=width or terminal_width())
 
 
 def show_actor(s: Store, aid: str, *, fmt: str | None, output: str | None, width: int) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from timeline.cli import prompts
-from timeline.cli.common import FileOpt, Meter, say, shown, store_path, typed_date
+from timeline.cli.common import FileOpt, Meter, say, shown, store_path, typed_date, warn
 from timeline.errors import TimelineError, UsageError
 from timeline.model import Problem, Store
 
@@ -331,7 +331,7 @@ def actors_add(
             role["org"] = _text("--org", org)
         role.update({k: typed_date(v, f"--{k}").text for k, v in (("start", start), ("end", end)) if v})
         fields["roles"] = [role]
-    base = actor_id or ids.slug(name.split()[-1] if name.split() else name) or "actor"
+    base = actor_id or ids.name_id(name) or "actor"
     _add_table("actors", base, actor_id is not None, fields, dry_run, file)
 
 
@@ -375,7 +375,7 @@ def sources_add(
         if reliability.strip().upper() not in RELIABILITY:
             raise UsageError(f"--reliability: '{reliability}' is not a grade; give one letter, A to F")
         fields["reliability"] = reliability.strip().upper()
-    _add_table("sources", source_id or ids.slug(name) or "source", source_id is not None, fields, dry_run, file)
+    _add_table("sources", source_id or ids.name_id(name) or "source", source_id is not None, fields, dry_run, file)
 
 
 def transact(path: Path, plan, dry_run: bool, meter: Meter | None = None):
@@ -404,15 +404,29 @@ def _add_table(kind: str, base: str, explicit: bool, fields: dict[str, Any], dry
     path = store_path(file)
     chosen: list[str] = []
 
+    warnings: list[str] = []
+
     def plan(store):
+        from timeline.query.resolve import actor_names, source_names
+        from timeline.text import short
+
         known = store.actors if kind == "actors" else store.sources
         if explicit and base in known:
             raise UsageError(f"--id: {kind[:-1]} '{base}' already exists (line {known[base].line}); choose another id")
         tid = ids.unique(base, known)
         chosen.append(tid)
+        names = actor_names(store) if kind == "actors" else source_names(store)
+        clashes = names.clashes(tid, fields["name"], *fields.get("aliases", ()))
+        if clashes:
+            also = ", ".join(names.label(i) for i in clashes)
+            warnings.append(
+                f"'{short(fields['name'])}' is also {also}: where a name means both, commands refuse it; give the id"
+            )
         return write.Insert(kind, [{tid: fields}])
 
     done = transact(path, plan, dry_run)
+    for w in warnings:
+        warn(w)
     if dry_run:
         sys.stdout.write(done.block)
         return

@@ -62,6 +62,8 @@ def actor_page(store: Store, actor_id: str) -> list[str]:
         out.append("also written: " + ", ".join(clean(a) for a in actor.aliases))
     if actor.country:
         out.append(f"country: {actor.country}")
+    if actor.sectors:
+        out.append("sectors: " + ", ".join(clean(x) for x in actor.sectors))
     if actor.roles:
         out += ["", "offices:"]
         for role in actor.roles:

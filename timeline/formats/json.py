@@ -53,6 +53,10 @@ def event_json(e: Event, store: Store) -> dict[str, Any]:
             {**dates.to_json(cl.date), "sources": list(cl.sources), "preferred": cl.preferred, "note": cl.note}
             for cl in e.claims
         ],
+        "names": {
+            "actors": {a: store.actors[a].name for a in e.actors if a in store.actors},
+            "sources": {s: store.sources[s].name for s in e.cited if s in store.sources},
+        },
     }
 
 

@@ -4,6 +4,11 @@ TimelineJS treats `text.headline` and `text.text` as HTML, so store text is HTML
 there and only http(s) addresses become links; autolinking is turned off so no other text
 turns into a link. Dates give only the parts the store knows (a month-precision event has
 no `day`), and `display_date` carries our own wording, disputes included.
+
+A slide cannot say in words alone what the store knows (an uncertain month, a claim's
+sources, tags), so `text.text` ends with a hidden `<data>` element whose value is the event
+as `timeline list --format json` writes it, plus its sources' own addresses: `timeline import`
+reads the slide back exactly, and TimelineJS shows nothing of it.
 """
 
 from __future__ import annotations
@@ -53,13 +58,26 @@ def slide_dates(d: dates.EDate) -> dict[str, Any]:
     return out
 
 
+# The hidden copy of the event; `timeline import` looks for exactly this.
+DATA = '<data class="timeline-event" hidden value="{}"></data>'
+
+
 def _text(e: Event, store: Store) -> str:
+    from html import escape
+
+    from timeline.formats.json import event_json
+
     html = [f"<p>{escape_text(e.summary)}</p>"] if e.summary else []
     actors = actor_labels(e, store)
     if actors:
         html.append(f"<p>Actors: {escape_text(', '.join(actors))}</p>")
     if e.sources:
         html.append(f"<p>Sources:</p><ol>{''.join(citation_item(c, store) for c in e.sources)}</ol>")
+    event = event_json(e, store)
+    # The slide links a source's own address when the citation has none; the copy keeps it for import.
+    urls = {s: store.sources[s].url for s in e.cited if s in store.sources and store.sources[s].url}
+    copy = json.dumps({**event, "source_urls": urls}, ensure_ascii=False, separators=(",", ":"))
+    html.append(DATA.format(escape(copy, quote=True)))
     return "".join(html)
 
 

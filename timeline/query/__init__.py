@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, TypeVar
 from timeline.errors import UsageError
 from timeline.model import Event, Store
 from timeline.query import names, terms
-from timeline.query.offices import MAYBE, NO, YES, actor_matches, office_match, office_miss, parse_office
-from timeline.query.offices import actor_ids as actor_ids
+from timeline.query.offices import MAYBE, NO, YES, office_match, office_miss, parse_office
+from timeline.query.resolve import actor_ids as actor_ids
+from timeline.query.resolve import actor_index, actor_matches
 from timeline.text import did_you_mean, fold
 
 if TYPE_CHECKING:
@@ -441,9 +442,13 @@ def _name_test(store: Store, t: terms.Term) -> Test:
 
 
 def _actor_test(store: Store, t: terms.Term) -> Test:
-    found = actor_matches(store, t.value)
-    ids = set(found)
     office = parse_office(store, t.value)
+    found = actor_matches(store, t.value)
+    if len(found) > 1:
+        if office is None:  # a name that is also an office means the office
+            raise UsageError(f"{t.token or t.value}: {actor_index(store).ambiguity(t.value, found)}")
+        found = {}
+    ids = set(found)
     if not ids and office is None:
         miss = office_miss(store, t.value)
         if miss:

@@ -1,4 +1,4 @@
-"""Who an actor query means: a person by id, name or alias, or an office held on the event's date.
+"""What an office query means: who held an office on an event's date (people are found in names).
 
 An office matches an event when one of the event's actors held it on that date. Dates are
 ranges, so the answer has three values: certainly (the event lies inside the tenure), possibly
@@ -14,6 +14,7 @@ from datetime import date
 
 from timeline import dates
 from timeline.model import Actor, Event, Role, Store
+from timeline.query.resolve import actor_ids as actor_ids  # its home is resolve; kept here for the cache
 from timeline.text import did_you_mean, fold, short
 
 NO, MAYBE, YES = 0, 1, 2
@@ -35,33 +36,6 @@ COUNTRIES = {
     "TR": ("turkey", "turkish"),
 }
 DEMONYMS = {word: code for code, words in COUNTRIES.items() for word in words}
-
-
-def actor_ids(store: Store, wanted: str) -> set[str]:
-    """Ids of actors whose id, name or alias equals `wanted`, ignoring case and accents, or else
-    is a spelling of it in another script or romanisation (Жапаров, Dzhaparov for Japarov)."""
-    return set(actor_matches(store, wanted))
-
-
-def actor_matches(store: Store, wanted: str) -> dict[str, str | None]:
-    """Actor id -> None for an exact match (see `actor_ids`), or the name or alias that `wanted`
-    is another spelling of. Exact matches win: transliteration is tried only when there are none."""
-    key = fold(wanted)
-    exact = {a.id: None for a in store.actors.values() if key in _names(a)}
-    if exact:
-        return dict(exact)
-    from timeline import names
-
-    out: dict[str, str | None] = {}
-    for a in store.actors.values():
-        found = names.match(wanted, (a.name, *a.aliases))
-        if found is not None:
-            out[a.id] = found[0]
-    return out
-
-
-def _names(actor: Actor) -> set[str]:
-    return {fold(actor.id), fold(actor.name), *(fold(x) for x in actor.aliases)}
 
 
 @dataclass(frozen=True, slots=True)

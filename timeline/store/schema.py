@@ -33,7 +33,7 @@ from timeline.text import short
 
 TOP_KEYS = ("store", "actors", "sources", "events", "check")
 STORE_KEYS = ("title", "description")
-ACTOR_KEYS = ("name", "aliases", "country", "roles")
+ACTOR_KEYS = ("name", "aliases", "country", "sectors", "roles")
 ROLE_KEYS = ("title", "aliases", "org", "start", "end")
 SOURCE_KEYS = ("name", "kind", "url", "reliability")
 
@@ -114,6 +114,7 @@ def _actor(c: Collector, aid: str, raw: Any, line: int) -> Actor | None:
         name=name,
         aliases=text_list(c, raw, "aliases", where, what),
         country=country,
+        sectors=text_list(c, raw, "sectors", where, what),
         roles=tuple(roles),
         line=line,
     )

@@ -8,8 +8,8 @@ someone changed behind our back, or that does not load now, is left alone with a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,10 @@ class Insert:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """What a transaction added: the ids, the exact text, its first line, and the store before."""
+    """What a transaction added: the ids, the exact text, its first line, and the store before.
+
+    `ids` and `line` are the last Insert's (an import's events); `also` the ids of the Inserts before it.
+    """
 
     path: Path
     ids: tuple[str, ...]  # empty when there was nothing to add (and nothing was written)
@@ -45,7 +48,7 @@ class Written:
     store: Store
     dry_run: bool
     skipped: tuple[str, ...] = ()
-    cut: int = 0  # where in the old bytes the new text went
+    also: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> ids registered on the way
 
 
 def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[Problem]]:
@@ -60,13 +63,13 @@ def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[Problem
 
 def transact(
     path: Path,
-    plan: Callable[[Store], Insert],
+    plan: Callable[[Store], Insert | Sequence[Insert]],
     *,
     dry_run: bool = False,
     step: Step | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> Written:
-    """Add what `plan(store)` returns to the store, all or nothing.
+    """Add what `plan(store)` returns (an Insert, or several of different kinds) to the store, all or nothing.
 
     `plan` runs under the lock with the store as it is now, so ids it makes are unique even
     when other writers are waiting; it raises to refuse. An Insert with no tables writes nothing.
@@ -110,7 +113,7 @@ def _current(path: Path, before: Snapshot, name: str) -> Store | None:
 
 
 def _apply(
-    path: Path, before: Snapshot, plan: Callable[[Store], Insert], say: Step, *, dry_run: bool
+    path: Path, before: Snapshot, plan: Callable[[Store], Insert | Sequence[Insert]], say: Step, *, dry_run: bool
 ) -> tuple[Written, tuple[bytes, ...]]:
     name = str(path)
     say("reading")
@@ -126,41 +129,69 @@ def _apply(
                 problems=tuple(errors),
             )
     say("checking")
-    insert = plan(store)
-    if not insert.tables:
-        return Written(path, (), "", 0, store, dry_run, insert.skipped), (before.data,)
-    try:
-        block = render(insert)
-    except ValueError as e:  # text with no TOML spelling, from undecodable bytes in an argument
-        raise UsageError(f"{e}; check the arguments' encoding; nothing was written") from None
+    planned = plan(store)
+    inserts = (planned,) if isinstance(planned, Insert) else tuple(planned)
+    main = inserts[-1]
+    if not main.tables:
+        return Written(path, (), "", 0, store, dry_run, main.skipped), (before.data,)
+    todo = [i for i in inserts if i.tables]
     data = before.data
-    if insert.kind == "events":
-        # New events go at the end: only the end of the file needs reading to place them.
-        _, before_block, after_block = insertion(data[-4096:].decode("utf-8", "replace"), "events")
-        cut = len(data)
-    else:
-        text = text if text is not None else decode(data, name)
-        offset, before_block, after_block = insertion(text, insert.kind)
-        # decode() drops a UTF-8 byte-order mark; the bytes before it are kept as they are.
-        bom = len(_BOM) if data.startswith(_BOM) else 0
-        cut = bom + len(text[:offset].encode("utf-8"))
     # The store's own line ending, from its first line (a mixed file keeps its first line's).
     first_end = data.find(b"\n")
     nl = "\r\n" if first_end > 0 and data[first_end - 1 : first_end] == b"\r" else "\n"
-    added = (before_block + block + after_block).replace("\n", nl).encode("utf-8")
-    # In pieces: the old bytes are never copied to add a few hundred at their end.
-    new_bytes = (data, added) if cut == len(data) else (data[:cut], added, data[cut:])
+    # Each insert's place in the old bytes; the old bytes are never copied to add a few hundred.
+    spliced: list[tuple[int, bytes]] = []
+    blocks: list[str] = []
+    line = 0
+    for insert in todo:  # registered actors and sources first, then the events, as planned
+        try:
+            block = render(insert)
+        except ValueError as e:  # text with no TOML spelling, from undecodable bytes in an argument
+            raise UsageError(f"{e}; check the arguments' encoding; nothing was written") from None
+        if insert.kind == "events":
+            # New events go at the end: only the end of the file needs reading to place them.
+            _, before_block, after_block = insertion(data[-4096:].decode("utf-8", "replace"), "events")
+            cut = len(data)
+        else:
+            text = text if text is not None else decode(data, name)
+            offset, before_block, after_block = insertion(text, insert.kind)
+            # decode() drops a UTF-8 byte-order mark; the bytes before it are kept as they are.
+            bom = len(_BOM) if data.startswith(_BOM) else 0
+            cut = bom + len(text[:offset].encode("utf-8"))
+        added = (before_block + block + after_block).replace("\n", nl).encode("utf-8")
+        earlier = sum(piece.count(b"\n") for at, piece in spliced if at <= cut)
+        line = data.count(b"\n", 0, cut) + 1 + earlier + before_block.count("\n")
+        spliced.append((cut, added))
+        blocks.append(block)
+    new_bytes = _splice(data, spliced)
     say("validating")
     if old_data is not None:
-        _validate(name, decode(b"".join(new_bytes), name), old_data, block, insert)
+        _validate(name, decode(b"".join(new_bytes), name), old_data, blocks, todo)
     else:
-        _validate_cached(name, store, block, insert)
-    line = data.count(b"\n", 0, cut) + 1 + before_block.count("\n")
-    added_ids = [t["id"] for t in insert.tables] if insert.kind == "events" else [k for t in insert.tables for k in t]
-    return Written(path, tuple(added_ids), block, line, store, dry_run, insert.skipped, cut), new_bytes
+        _validate_cached(name, store, blocks, todo)
+    also = {i.kind: _ids(i) for i in todo if i is not main}
+    return Written(path, _ids(main), "\n".join(blocks), line, store, dry_run, main.skipped, also), new_bytes
 
 
-def _validate_cached(name: str, store: Store, block: str, insert: Insert) -> None:
+def _splice(data: bytes, spliced: list[tuple[int, bytes]]) -> tuple[bytes, ...]:
+    """`data` with each piece put in at its offset (pieces at one offset in the order given)."""
+    out: list[bytes] = []
+    at = 0
+    for cut, piece in sorted(spliced, key=lambda p: p[0]):  # sorted() is stable
+        out += [data[at:cut], piece]
+        at = cut
+    if at < len(data) or not out:
+        out.append(data[at:])
+    return tuple(x for x in out if x) or (b"",)
+
+
+def _ids(insert: Insert) -> tuple[str, ...]:
+    if insert.kind == "events":
+        return tuple(t["id"] for t in insert.tables)
+    return tuple(k for t in insert.tables for k in t)
+
+
+def _validate_cached(name: str, store: Store, blocks: list[str], inserts: list[Insert]) -> None:
     """The checks `_validate` makes, for a store its index vouches for, without parsing it again.
 
     The old bytes loaded cleanly and hold their [[events]] as tables (the index says so), so a
@@ -172,33 +203,37 @@ def _validate_cached(name: str, store: Store, block: str, insert: Insert) -> Non
     from timeline.store.schema import build
 
     try:
-        added = tomli.loads(block)
+        added = tomli.loads("\n".join(blocks))
     except tomli.TOMLDecodeError as e:
         raise TimelineError(f"the new entry would break the store ({e}); nothing was written") from None
-    wanted = {
-        insert.kind: insert.tables if insert.kind == "events" else {k: v for t in insert.tables for k, v in t.items()}
+    wanted: dict[str, Any] = {
+        i.kind: i.tables if i.kind == "events" else {k: v for t in i.tables for k, v in t.items()} for i in inserts
     }
     if added != wanted:
         raise TimelineError(
             f"{name}: the new text would not read back as intended; nothing was written (a bug: please report it)"
         )
-    if insert.kind == "events":
+    known = {"actors": set(store.actors), "sources": set(store.sources)}
+    for kind in ("actors", "sources"):
+        if kind not in wanted:
+            continue
+        if any(key in known[kind] for key in wanted[kind]):
+            raise TimelineError(f"{name}: the id is taken; nothing was written")
+        _, problems = build({kind: wanted[kind]}, name, "\n".join(blocks))
+        if problems:
+            raise TimelineError(f"the new entry would not load: {problems[0].brief()}; nothing was written")
+        known[kind] |= set(wanted[kind])
+    if "events" in wanted:
         from timeline.store.events import event
         from timeline.store.fields import Collector
 
-        c = Collector(block, name, store.actors, store.sources)
+        # The events may cite the actors and sources registered in the same write.
+        c = Collector("\n".join(blocks), name, known["actors"], known["sources"])
         for n, raw in enumerate(added["events"]):
             built = event(c, n, raw, 0)
             if built is None or c.problems or built.id in store.by_id:
                 problem = c.problems[0].brief() if c.problems else f"{name}: the id is taken"
                 raise TimelineError(f"the new entry would not load: {problem}; nothing was written")
-        return
-    taken = store.actors if insert.kind == "actors" else store.sources
-    if any(key in taken for key in wanted[insert.kind]):
-        raise TimelineError(f"{name}: the id is taken; nothing was written")
-    _, problems = build({insert.kind: wanted[insert.kind]}, name, block)
-    if problems:
-        raise TimelineError(f"the new entry would not load: {problems[0].brief()}; nothing was written")
 
 
 def render(insert: Insert) -> str:
@@ -240,7 +275,7 @@ def insertion(text: str, kind: str) -> tuple[int, str, str]:
     return offset, before, after
 
 
-def _validate(name: str, new_text: str, old_data: dict[str, Any], block: str, insert: Insert) -> None:
+def _validate(name: str, new_text: str, old_data: dict[str, Any], blocks: list[str], inserts: list[Insert]) -> None:
     """The whole new text must load cleanly and read as the old data plus exactly the new tables."""
     import tomli
 
@@ -248,10 +283,11 @@ def _validate(name: str, new_text: str, old_data: dict[str, Any], block: str, in
         new_data, _, errors = load_text(new_text, name)
     except StoreError as e:
         # New [[events]] are the last tables; an old `events = [...]` array cannot be extended by them.
+        events = inserts[-1]
         if (
-            insert.kind == "events"
+            events.kind == "events"
             and old_data.get("events")
-            and not any(t.group == "events" for t in toml_out.tables(new_text)[: -len(insert.tables)])
+            and not any(t.group == "events" for t in toml_out.tables(new_text)[: -len(events.tables)])
         ):
             raise TimelineError(
                 f"{name}: the events are written as one inline array `events = [...]`, which TOML does not "
@@ -262,9 +298,9 @@ def _validate(name: str, new_text: str, old_data: dict[str, Any], block: str, in
         raise TimelineError(
             f"the new entry would not load: {errors[0].brief()}; nothing was written", problems=tuple(errors)
         )
-    added = tomli.loads(block)
+    added = tomli.loads("\n".join(blocks))
     wanted = {
-        insert.kind: insert.tables if insert.kind == "events" else {k: v for t in insert.tables for k, v in t.items()}
+        i.kind: i.tables if i.kind == "events" else {k: v for t in i.tables for k, v in t.items()} for i in inserts
     }
     if added != wanted or not _only_added(old_data, new_data, added):
         raise TimelineError(

@@ -2,6 +2,11 @@
 
 `check` is the one gate: `timeline add` is an import of one row. Every problem of every row is
 collected before anything is written, so a file with one bad row imports nothing and says where.
+
+Actors and sources the store does not know are registered on the way when the file defines them
+(our own exports carry each id with its name: `Row.defs`) or when asked (`register`, for names
+from elsewhere, e.g. coded event data); otherwise each unknown name is reported once, with how
+many rows use it and where it first appears.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from typing import Any
 
 from timeline import dates
 from timeline.model import CREDIBILITY, STATUSES, Problem, Store
+from timeline.query.resolve import Ambiguous, Names, Unknown, actor_names, source_names
+from timeline.text import fold, short
 from timeline.write import ids
 
 REFS = ("in_response_to", "after", "before")
+_SUGGESTED = 20  # unknown names that get "closest: …" suggestions
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,9 @@ class Row:
     # Dates as people type them ("9 Feb 2024"); False for our JSON, which holds store dates.
     typed: bool = True
     problems: tuple[Problem, ...] = ()  # found while reading
+    # Actors and sources the file itself describes: kind -> the reference as the row writes it ->
+    # the fields to register it with ({"name": …, "country": …}; "id" when the file gives one).
+    defs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def problem(self, code: str, message: str, field: str | None = None) -> Problem:
         """A problem of this row, placed at its file and line."""
@@ -43,6 +54,16 @@ class Row:
 
 
 @dataclass(slots=True)
+class Unmet:
+    """A name no entry has: how many rows use it, and the first of them."""
+
+    kind: str  # "actor" or "source"
+    name: str
+    rows: int
+    first: Row
+
+
+@dataclass(slots=True)
 class Checked:
     """The outcome of checking rows: tables to write, ids skipped, and every problem."""
 
@@ -50,25 +71,73 @@ class Checked:
     skipped: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     bad_rows: int = 0
+    # Registered on the way: kind ("actors"/"sources") -> id -> fields, in the order first met.
+    registered: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {"actors": {}, "sources": {}})
+    unknown: list[Unmet] = field(default_factory=list)  # names to register (each once), when not registering
+    warnings: list[str] = field(default_factory=list)
 
 
 class Finders:
-    """The id finders for one check: what the store knows plus the rows seen so far."""
+    """The id finders for one check: what the store knows, plus what the rows register and add."""
 
-    def __init__(self, store: Store, today: date) -> None:
+    def __init__(self, store: Store, today: date, *, register: bool = False, out: Checked | None = None) -> None:
         self.today = today
-        self.actors = ids.Names(
-            "actor",
-            store.actors,
-            {a.id: (a.name, *a.aliases) for a in store.actors.values()},
-            hint="register it with 'timeline actors add'",
-            transliterate=True,
-        )
-        self.sources = ids.Names(
-            "source", store.sources, {s.id: (s.name,) for s in store.sources.values()},
-            hint="register it with 'timeline sources add'",
-        )  # fmt: skip
+        self.register = register
+        self.out = out if out is not None else Checked()
+        self.actors = actor_names(store)
+        self.sources = source_names(store)
         self.events = _EventRefs(store)
+        self._unmet: dict[tuple[str, str], Unmet] = {}
+
+    def find(self, kind: str, typed: str, row: Row) -> str | None:
+        """The id `typed` means, registering it when the row defines it or we may; None when unmet.
+
+        Raises Ambiguous (a row problem): a name two entries share is never guessed.
+        """
+        names = self.actors if kind == "actor" else self.sources
+        carried = row.defs.get(kind + "s", {}).get(typed)
+        # A definition with an id is the file's own entry (our exports): the reference is that id, never
+        # a name that happens to be spelt like it. One without an id only describes a name.
+        own = carried is not None and carried.get("id") == typed and ids.id_problem(typed) is None
+        if own and typed in names:
+            return typed
+        if not own:
+            hits = names.matches(typed)  # not find(): its suggestions cost a scan of every name, per row
+            if len(hits) == 1:
+                return hits[0]
+            if hits:
+                raise Ambiguous(names.ambiguity(typed, hits))
+        if not own and not self.register:
+            key = (kind, fold(typed))
+            if key in self._unmet:
+                self._unmet[key].rows += 1
+            else:
+                self._unmet[key] = Unmet(kind, typed, 1, row)
+                self.out.unknown.append(self._unmet[key])
+            return None
+        fields = dict(carried or {"name": typed})
+        fields.pop("id", None)
+        taken = self.out.registered[kind + "s"]
+        ident = typed if own else ids.unique(ids.name_id(fields["name"]) or kind, _Taken(names, taken))
+        clashes = names.clashes(ident, fields["name"], *fields.get("aliases", ()))
+        if clashes:
+            self.out.warnings.append(
+                f"registering {kind} {ident} ('{short(fields['name'])}'): the name is also "
+                f"{', '.join(names.label(i) for i in clashes)}; a name that means both is refused, give ids there"
+            )
+        names.add(ident, fields["name"], *fields.get("aliases", ()))
+        taken[ident] = fields
+        return ident
+
+
+class _Taken:
+    """Ids in use: the store's and those registered so far (for ids.unique)."""
+
+    def __init__(self, names: Names, registered: dict[str, Any]) -> None:
+        self.names, self.registered = names, registered
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.names or ident in self.registered
 
 
 class _EventRefs:
@@ -77,7 +146,7 @@ class _EventRefs:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.added: set[str] = set()
-        self._names: ids.Names | None = None
+        self._names: Names | None = None
 
     def add(self, eid: str) -> None:
         """Make a new id known (an event earlier in the same import)."""
@@ -89,8 +158,12 @@ class _EventRefs:
         if typed in self.added or typed in self.store.by_id:
             return typed
         if self._names is None:
-            titles = {e.id: (e.title,) for e in self.store.events}
-            self._names = ids.Names("event", [*self.store.by_id, *self.added], titles, hint="")
+            # Every title is read only now: most rows refer to events by id.
+            self._names = Names("event")
+            for e in self.store.events:
+                self._names.add(e.id, e.title)
+            for eid in self.added:
+                self._names.add(eid)
         return self._names.find(typed)
 
 
@@ -101,17 +174,19 @@ def check(
     today: date,
     skip_existing: bool = False,
     importing: bool = False,
+    register: bool = False,
     step: Callable[[], None] | None = None,
 ) -> Checked:
     """Check every row against the store and each other; a bad row is reported, never raised.
 
     When `importing`, a row without an id whose date and title equal an event's in the store is
-    that event, so importing the same file twice is caught instead of doubling the store.
+    that event, so importing the same file twice is caught instead of doubling the store. With
+    `register`, names the store lacks become new actors and sources (see Finders.find).
     """
-    refs = Finders(store, today)
+    out = Checked()
+    refs = Finders(store, today, register=register, out=out)
     seen = {(e.date.text, e.title): e.id for e in store.events} if importing else {}
     taken = set(store.by_id)
-    out = Checked()
     # Ids first, so that a row may refer to an event further down the same file.
     planned: list[tuple[Row, str | None, list[Problem]]] = []
     made: list[tuple[Row, dict[str, Any]]] = []
@@ -127,8 +202,9 @@ def check(
             refs.events.add(eid)
         planned.append((row, eid, problems))
     for row, eid, problems in planned:
+        unmet = len(out.unknown), sum(u.rows for u in out.unknown)
         table = _table(row, eid, problems, refs)
-        if problems:
+        if problems or unmet != (len(out.unknown), sum(u.rows for u in out.unknown)):
             out.bad_rows += 1
             out.problems.extend(problems)
         elif table is not None:
@@ -141,6 +217,14 @@ def check(
             made.append((row, table))
         if step:
             step()
+    for n, u in enumerate(out.unknown):
+        names = refs.actors if u.kind == "actor" else refs.sources
+        count = f" in {u.rows} rows" if u.rows > 1 else ""
+        # Suggestions scan every name (difflib); past the first few, a long list of new names gets the hint alone.
+        hint = names.closest(u.name) if n < _SUGGESTED else names.hint
+        message = f"unknown {u.kind} '{short(u.name)}'{count}; {hint}"
+        out.problems.append(u.first.problem("E006", message, u.kind + "s"))
+    out.problems.sort(key=lambda p: p.line or 0)  # in file order, each unknown name at its first use
     if not out.problems:
         for _row, problem in _links(made, store):
             out.bad_rows += 1
@@ -267,16 +351,16 @@ def _table(row: Row, eid: str | None, problems: list[Problem], refs: Finders) ->
         v = f.get(name)
         if v is not None and not isinstance(v, str):
             problems.append(row.problem("E004", f"expected text, got {v!r}", name))
-        elif v is not None and v.strip():
-            table[name] = v.strip() if row.typed else v
+        elif v is not None and (v.strip() or (name == "summary" and v and not row.typed)):
+            table[name] = v.strip() if row.typed else v  # an export's text is kept exactly
     if "title" not in table:
         problems.append(row.problem("E003", "missing; every event needs one", "title"))
     status = _status(row, f.get("status"), problems)
     if status:
         table["status"] = status
-    table["actors"] = _each(row, f, "actors", problems, lambda a: _actor(a, refs.actors))
-    table["tags"] = list(dict.fromkeys(_each(row, f, "tags", problems, _tag)))
-    table["sources"] = _each(row, f, "sources", problems, lambda s: _citation(s, refs.sources))
+    table["actors"] = _each(row, f, "actors", problems, lambda a: _actor(a, refs, row))
+    table["tags"] = list(dict.fromkeys(_each(row, f, "tags", problems, partial(_tag, exact=not row.typed))))
+    table["sources"] = _each(row, f, "sources", problems, lambda s: _citation(s, refs, row))
     for name in REFS:
         table[name] = _each(row, f, name, problems, partial(_event_ref, events=refs.events, name=name))
         if eid is not None and eid in table[name]:
@@ -310,8 +394,10 @@ def _each(row: Row, f: dict, name: str, problems: list[Problem], one: Callable[[
     out = []
     for item in items:
         try:
-            out.append(one(item))
-        except ids.Unknown as e:
+            found = one(item)
+            if found is not None:
+                out.append(found)
+        except Unknown as e:
             problems.append(row.problem("E006", str(e), name))
         except dates.DateError as e:
             problems.append(row.problem("E007", str(e), name))
@@ -320,21 +406,23 @@ def _each(row: Row, f: dict, name: str, problems: list[Problem], one: Callable[[
     return out
 
 
-def _tag(item: Any) -> str:
+def _tag(item: Any, exact: bool = False) -> str:
     if not isinstance(item, str) or not item.strip():
         raise ValueError(f"expected a tag, got {item!r}")
-    return item.strip()
+    return item if exact else item.strip()
 
 
-def _actor(item: Any, actors: ids.Names) -> str | dict:
+def _actor(item: Any, refs: Finders, row: Row) -> str | dict | None:
     aid, role = (item.get("id"), item.get("role")) if isinstance(item, dict) else (item, None)
     if not isinstance(aid, str) or not aid.strip() or not isinstance(role, (str, type(None))):
         raise ValueError(f"expected an actor id or name, got {item!r}")
-    found = actors.find(aid.strip())
+    found = refs.find("actor", aid.strip(), row)
+    if found is None:
+        return None
     return {"id": found, "role": role} if role else found
 
 
-def _citation(item: Any, sources: ids.Names) -> str | dict:
+def _citation(item: Any, refs: Finders, row: Row) -> str | dict | None:
     sid, extra = item, {}
     if isinstance(item, dict):
         sid = item.get("id")
@@ -363,7 +451,9 @@ def _citation(item: Any, sources: ids.Names) -> str | dict:
                 raise dates.DateError(f"said: {e}") from None
     if not isinstance(sid, str) or not sid.strip():
         raise ValueError(f"expected a source id or name, got {item!r}")
-    found = sources.find(sid.strip())
+    found = refs.find("source", sid.strip(), row)
+    if found is None:
+        return None
     return {"id": found, **extra} if extra else found
 
 
@@ -385,7 +475,7 @@ def _claims(row: Row, refs: Finders, problems: list[Problem]) -> list[dict[str, 
         except (dates.DateError, AttributeError) as e:
             problems.append(row.problem("E007", str(e), "dates"))
             continue
-        cited = _each(row, c, "sources", problems, lambda s: _claim_source(s, refs.sources))
+        cited = _each(row, c, "sources", problems, lambda s: _claim_source(s, refs, row))
         if cited:
             claim["sources"] = cited
         if c.get("preferred") is True:
@@ -396,7 +486,7 @@ def _claims(row: Row, refs: Finders, problems: list[Problem]) -> list[dict[str, 
     return out
 
 
-def _claim_source(item: Any, sources: ids.Names) -> str:
+def _claim_source(item: Any, refs: Finders, row: Row) -> str | None:
     if not isinstance(item, str):
         raise ValueError(f"a claim's sources are source ids, got {item!r}")
-    return sources.find(item)
+    return refs.find("source", item, row)
