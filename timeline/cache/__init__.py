@@ -18,10 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from timeline.cache.files import enabled, folder
+from timeline.cache.files import Seen, enabled, folder
 from timeline.model import Problem, Store
 
-__all__ = ["MIN_BYTES", "Opened", "enabled", "folder", "load", "memo", "open_store", "validate"]
+__all__ = ["MIN_BYTES", "Opened", "Seen", "enabled", "folder", "load", "memo", "open_store", "validate"]
 
 # Below this size parsing is quicker than opening the cache (importing sqlite3 alone takes
 # milliseconds), so small stores are not cached.
@@ -54,8 +54,8 @@ def validate(path: Path, *, progress: Progress | None = None) -> tuple[Store, li
         return store.validate(path)
 
 
-def open_store(path: Path, *, progress: Progress | None = None, data: bytes | None = None) -> Opened:
-    """The store at `path` and how it was read; `data`, when given, is its bytes already read."""
+def open_store(path: Path, *, progress: Progress | None = None, seen: Seen | None = None) -> Opened:
+    """The store at `path` and how it was read; `seen`, when given, is its bytes already read."""
     from timeline import store as store_mod
 
     if not enabled():
@@ -78,7 +78,7 @@ def open_store(path: Path, *, progress: Progress | None = None, data: bytes | No
         return Opened(store_mod.load(path), f"not using the cache: {unsafe}")
     from timeline.cache.open import open_engine
 
-    found = open_engine(path, real, where, progress=progress, data=data)
+    found = open_engine(path, real, where, progress=progress, seen=seen)
     if isinstance(found, Store):
         return Opened(found)
     return Opened(_lazy(found))

@@ -23,9 +23,10 @@ from timeline.cache.entry import Damaged, Entry, pack
 from timeline.query.order import Relation, place_bounds
 
 
-def after_write(path: Path, before: Any, pieces: tuple[bytes, ...], written: Any) -> None:
+def after_write(path: Path, before: Any, pieces: tuple[bytes, ...], written: Any, since: int) -> None:
     """Update the entry of the store at `path` from `before` (a Snapshot) to the bytes just written
-    (`pieces`, joined); never raises."""
+    (`pieces`, joined; `since`: time.time_ns() before they were); never raises."""
+    from timeline.cache.open import Seen, stamp
     from timeline.cache.update import update
     from timeline.store import shown
 
@@ -37,7 +38,7 @@ def after_write(path: Path, before: Any, pieces: tuple[bytes, ...], written: Any
         st = os.stat(path)
         name = shown(path)
         if not written.block.startswith("[[events]]") or len(pieces) != 2:
-            update(where, real, b"".join(pieces), st, name, head_may_change=True)
+            update(where, real, Seen(b"".join(pieces), st, since), name, head_may_change=True)
             return
         entry = Entry.open(where, write=True)
         try:
@@ -47,9 +48,7 @@ def after_write(path: Path, before: Any, pieces: tuple[bytes, ...], written: Any
                 if old["real"] != real or old["stat"][1] != ino or old["stat"][2] != size or old["stat"][5] != mtime:
                     return  # the entry did not describe the bytes this write started from
                 _append(entry, pieces[1], written.line, name)
-                from timeline.cache.open import stamp
-
-                entry.set_meta("file", stamp(real, pieces, st))
+                entry.set_meta("file", stamp(real, pieces, st, since))
         finally:
             entry.close()
 

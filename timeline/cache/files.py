@@ -19,6 +19,7 @@ import os
 import stat
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 ENV_OFF = "TIMELINE_NO_CACHE"
 # A window of this many nanoseconds after the store's last change during which its stat data
@@ -104,6 +105,15 @@ def racy(st: os.stat_result, verified_ns: int) -> bool:
     """Could the store have changed, unseen by its stat data, after its bytes were last compared?"""
     window = _COARSE if st.st_mtime_ns % 1_000_000_000 == 0 and st.st_ctime_ns % 1_000_000_000 == 0 else _FINE
     return max(st.st_mtime_ns, st.st_ctime_ns) + window >= verified_ns
+
+
+class Seen(NamedTuple):
+    """Store bytes, the stat of the open file they came from, and time.time_ns() taken before the
+    read: an entry stamped with `since` can never be newer than a change it did not see."""
+
+    data: bytes
+    st: os.stat_result
+    since: int
 
 
 def sweep(path: Path) -> None:

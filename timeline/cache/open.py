@@ -14,9 +14,10 @@ from typing import Any
 
 from timeline.cache import files
 from timeline.cache.entry import Damaged, Entry
+from timeline.cache.files import Seen
 
 
-def open_engine(path: Path, real: str, where: Path, *, progress: Any = None, data: bytes | None = None) -> Any:
+def open_engine(path: Path, real: str, where: Path, *, progress: Any = None, seen: Seen | None = None) -> Any:
     """An Engine over a fresh entry for the store at `path`, or a fully loaded Store when the
     store cannot be cached (it has problems: then StoreError, as a full load raises)."""
     from timeline.cache import version
@@ -29,24 +30,22 @@ def open_engine(path: Path, real: str, where: Path, *, progress: Any = None, dat
         if entry is not None:
             stamp = entry.metas(["version", "file"])
             if stamp.get("version") == wanted and (stamp.get("file") or {}).get("real") == real:
-                fresh = _fresh(path, entry, stamp["file"], data)
+                fresh = _fresh(path, entry, stamp["file"], seen)
                 if fresh is not None:
                     return _engine(entry, name, path, real, where)
                 from timeline.cache.update import update
 
                 entry.close()
                 entry = None
-                got, st = _read(path, data)
-                updated = update(where, real, got, st, name)
-                if updated:
+                got = _read(path, seen)
+                if update(where, real, got, name):
                     return _engine(Entry.open(where), name, path, real, where)
-                return build(path, real, where, name, got, st, progress)
+                return build(path, real, where, name, got, progress)
     except Damaged:
         pass
     if entry is not None:
         entry.close()
-    got, st = _read(path, data)
-    return build(path, real, where, name, got, st, progress)
+    return build(path, real, where, name, _read(path, seen), progress)
 
 
 def _existing(where: Path) -> Entry | None:
@@ -84,22 +83,23 @@ def _renew(path: Path, real: str, where: Path, name: str, digest: str) -> Entry:
 
     with contextlib.suppress(OSError):
         os.unlink(where)
-    data, st = _read(path, None)
+    got = _read(path, None)
     again = "changed while it was being read; run the command again"
-    if hashlib.sha256(data).hexdigest() != digest:
+    if hashlib.sha256(got.data).hexdigest() != digest:
         raise TimelineError(f"{name}: {again}")
-    found = build(path, real, where, name, data, st, None)
+    found = build(path, real, where, name, got, None)
     if not hasattr(found, "entry"):
         raise TimelineError(f"{name}: {again}")
     return found.entry
 
 
-def _read(path: Path, data: bytes | None) -> tuple[bytes, os.stat_result]:
-    """The store's bytes and the stat of the same open file."""
+def _read(path: Path, seen: Seen | None) -> Seen:
+    """The store's bytes and the stat of the same open file (`seen` when the caller read them)."""
     from timeline.store import read_text
 
-    if data is not None:
-        return data, os.stat(path)
+    if seen is not None:
+        return seen
+    since = time.time_ns()
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
@@ -107,22 +107,22 @@ def _read(path: Path, data: bytes | None) -> tuple[bytes, os.stat_result]:
     except OSError:
         read_text(path)  # raises the error a full load gives for this path
         raise
-    return got, st
+    return Seen(got, st, since)
 
 
-def _fresh(path: Path, entry: Entry, stamp: dict[str, Any], data: bytes | None) -> bool | None:
+def _fresh(path: Path, entry: Entry, stamp: dict[str, Any], seen: Seen | None) -> bool | None:
     """True if the entry describes the store as it is (refreshing its stamp when only stat data moved)."""
-    st = os.stat(path)
+    st = seen.st if seen is not None else os.stat(path)
     if stamp.get("stat") == files.stat_key(st) and not files.racy(st, int(stamp.get("verified", 0))):
         return True
-    got, st = _read(path, data)
-    if hashlib.sha256(got).hexdigest() != stamp.get("digest"):
+    got = _read(path, seen)
+    if hashlib.sha256(got.data).hexdigest() != stamp.get("digest"):
         return None
-    _restamp(entry.file, stamp, st)
+    _restamp(entry.file, stamp, got)
     return True
 
 
-def _restamp(where: Path, old: dict[str, Any], st: os.stat_result) -> None:
+def _restamp(where: Path, old: dict[str, Any], got: Seen) -> None:
     """Record that the store, as `st` describes it, still has the entry's bytes."""
     try:
         entry = Entry.open(where, write=True)
@@ -131,22 +131,23 @@ def _restamp(where: Path, old: dict[str, Any], st: os.stat_result) -> None:
     try:
         with entry.transaction():
             if entry.meta("file") == old:
-                entry.set_meta("file", {**old, "stat": files.stat_key(st), "verified": time.time_ns()})
+                entry.set_meta("file", {**old, "stat": files.stat_key(got.st), "verified": got.since})
     except Damaged:
         pass
     finally:
         entry.close()
 
 
-def stamp(real: str, data: bytes | tuple[bytes, ...], st: os.stat_result) -> dict[str, Any]:
-    """What an entry records of the store bytes it describes (given whole or in pieces)."""
+def stamp(real: str, data: bytes | tuple[bytes, ...], st: os.stat_result, since: int) -> dict[str, Any]:
+    """What an entry records of the store bytes it describes (given whole or in pieces), known to
+    be the file's since `since` (ns; a change after that has a later time, which `files.racy` sees)."""
     digest = hashlib.sha256()
     for piece in (data,) if isinstance(data, bytes) else data:
         digest.update(piece)
-    return {"real": real, "stat": files.stat_key(st), "digest": digest.hexdigest(), "verified": time.time_ns()}
+    return {"real": real, "stat": files.stat_key(st), "digest": digest.hexdigest(), "verified": since}
 
 
-def build(path: Path, real: str, where: Path, name: str, data: bytes, st: os.stat_result, progress: Any) -> Any:
+def build(path: Path, real: str, where: Path, name: str, got: Seen, progress: Any) -> Any:
     """Build the entry from the store's bytes and return an Engine on it; a full load when the
     store has problems or its blocks cannot be read apart."""
     from timeline import store as store_mod
@@ -154,6 +155,7 @@ def build(path: Path, real: str, where: Path, name: str, data: bytes, st: os.sta
     from timeline.cache import build as builder
     from timeline.store import decode
 
+    data = got.data
     text = decode(data, name)  # encoding errors: the full load's own message
     try:
         parts = blocks.split(data)
@@ -169,7 +171,7 @@ def build(path: Path, real: str, where: Path, name: str, data: bytes, st: os.sta
     os.unlink(tmp)  # sqlite makes the file itself; mkstemp only chose a name no one else has
     try:
         lines = {b.key: b.line for b in head.blocks if b.kind == blocks.ENTRY}
-        meta = {"version": version(), "entry_lines": lines, "file": stamp(real, data, st)}
+        meta = {"version": version(), "entry_lines": lines, "file": stamp(real, data, got.st, got.since)}
         builder.write(Path(tmp), head, chunks, meta)
         os.replace(tmp, where)
     except (OSError, Damaged):

@@ -11,10 +11,9 @@ entry anew instead, and a store with a problem always goes to the full load that
 
 from __future__ import annotations
 
-import os
 from array import array
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.cache import blocks as blocks_mod
 from timeline.cache import index
@@ -22,14 +21,19 @@ from timeline.cache.build import Facts, Rebuild, check_head, facts, read_events,
 from timeline.cache.entry import Damaged, Entry, pack, unpack
 from timeline.query.order import Relation
 
+if TYPE_CHECKING:
+    from timeline.cache.files import Seen
+
 # Above this share of changed events, building anew is as quick and simpler to trust.
 MOST = 0.25
 
 
-def update(where: Path, real: str, data: bytes, st: os.stat_result, name: str, *, head_may_change: bool = True) -> bool:
-    """Bring the entry at `where` up to the store's `data`; False when it must be built anew."""
+def update(where: Path, real: str, got: Seen, name: str, *, head_may_change: bool = True) -> bool:
+    """Bring the entry at `where` up to the store's bytes (`got`); False when it must be built anew."""
     from timeline.cache.build import read_head
     from timeline.cache.open import stamp
+
+    data = got.data
 
     try:
         entry = Entry.open(where, write=True)
@@ -38,18 +42,19 @@ def update(where: Path, real: str, data: bytes, st: os.stat_result, name: str, *
     try:
         parts = blocks_mod.split(data)
         head = read_head(data, parts, name)
+        # All or nothing: a step that gives up raises, so the transaction rolls back whatever the
+        # steps before it changed (a new head kept with the old events would outlive this call).
         with entry.transaction():
             if entry.meta("file", {}).get("real") != real:
-                return False
+                raise Rebuild("another file's entry")
             moved = [[b.key, b.digest.hex()] for b in head.blocks] != entry.meta("head_blocks")
             if moved and not (head_may_change and _head_holds(entry, head, name)):
-                return False
+                raise Rebuild("the head changed")
             store = check_head(head, name)
-            changed = apply(entry, data, [b for b in parts if b.kind == blocks_mod.EVENT], store, name)
-            if not changed:
-                return False
+            if not apply(entry, data, [b for b in parts if b.kind == blocks_mod.EVENT], store, name):
+                raise Rebuild("too much changed")
             entry.set_meta("entry_lines", {b.key: b.line for b in head.blocks if b.kind == blocks_mod.ENTRY})
-            entry.set_meta("file", stamp(real, data, st))
+            entry.set_meta("file", stamp(real, data, got.st, got.since))
             entry.drop_memos()  # what was worked out from the old text (check's findings) no longer holds
         return True
     except (Damaged, Rebuild, ValueError, KeyError):

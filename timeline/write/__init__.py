@@ -8,6 +8,7 @@ someone changed behind our back, or that does not load now, is left alone with a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,11 +92,12 @@ def transact(
         say("writing")
         from timeline.write.file import write_atomic
 
+        since = time.time_ns()
         write_atomic(path, new_bytes, check=lambda: ensure_unchanged(path, before))
         if getattr(written.store.events, "engine", None) is not None:
             from timeline.cache.append import after_write
 
-            after_write(path, before, new_bytes, written)
+            after_write(path, before, new_bytes, written, since)
         return written
 
 
@@ -106,7 +108,8 @@ def _current(path: Path, before: Snapshot, name: str) -> Store | None:
     if len(before.data) < cache.MIN_BYTES or not cache.enabled():
         return None
     try:
-        opened = cache.open_store(path, data=before.data)
+        seen = cache.Seen(before.data, before.st, before.since) if before.st is not None else None
+        opened = cache.open_store(path, seen=seen)
     except StoreError:
         return None  # the full reading below lists every problem
     return opened.store if getattr(opened.store.events, "engine", None) is not None else None

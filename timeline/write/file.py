@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -79,11 +80,14 @@ class Snapshot:
 
     data: bytes
     key: tuple[int, int, int]  # size, mtime_ns, inode
+    st: os.stat_result | None = None  # of the open file the bytes came from
+    since: int = 0  # time.time_ns() before the read: no change after the read can be older
 
 
 def snapshot(path: Path) -> Snapshot:
     """Read the file once, with the stat of the same open file; anything but a regular file is refused."""
     name = printable(str(path))
+    since = time.time_ns()
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat then refuses it.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
@@ -100,7 +104,7 @@ def snapshot(path: Path) -> Snapshot:
             data = fh.read()
         except OSError as e:
             raise StoreError(f"{name}: cannot read: {e.strerror}") from None
-    return Snapshot(data, (st.st_size, st.st_mtime_ns, st.st_ino))
+    return Snapshot(data, (st.st_size, st.st_mtime_ns, st.st_ino), st, since)
 
 
 def ensure_unchanged(path: Path, before: Snapshot) -> None:
