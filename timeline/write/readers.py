@@ -123,23 +123,14 @@ def csv_rows(name: str, text: str) -> list[Row]:
     import io
 
     # The one codec of list cells and of the formula guard, shared with the CSV writer.
-    from timeline.formats.csv import restore, split_list
+    from timeline.formats.csv import split_list
 
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error as e:
         raise TimelineError(f"{name}:1: cannot read the CSV header: {e}") from None
-    for h in header:
-        if h not in (*CSV_COLUMNS, *CSV_EXPORT_COLUMNS):
-            from timeline.text import suggest
-
-            raise TimelineError(f"{name}:1: unknown column '{h}'; {suggest(h, CSV_COLUMNS + CSV_EXPORT_COLUMNS)}")
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        raise TimelineError(f"{name}:1: the header needs the column '{missing[0]}' (columns: {','.join(CSV_COLUMNS)})")
-    if len(set(header)) != len(header):
-        raise TimelineError(f"{name}:1: a column appears twice in the header")
+    _check_header(name, header)
     exact = "display" in header
     rows = []
     line = reader.line_num
@@ -157,21 +148,42 @@ def csv_rows(name: str, text: str) -> list[Row]:
         extra = f"has {len(cells)} cells; the header has {len(header)}"
         problems = [] if len(cells) <= len(header) else [row.problem("E004", extra)]
         got = dict(zip(header, cells))  # noqa: B905 (a short row leaves the last cells empty)
-        f: dict[str, Any] = {}
-        for col in CSV_COLUMNS:
-            cell = got.get(col, "")
-            if col in ("actors", "tags", "sources", *REFS):
-                items = split_list(cell)
-                f[col] = items if exact else [x.strip() for x in items if x.strip()]
-            elif exact and cell:
-                f[col] = restore(cell)
-            elif cell.strip():
-                f[col] = restore(cell.strip())
+        f = _csv_fields(got, exact)
         defs = _carried(got, f, split_list) if exact else {}
         if got.get("claims"):
             f["dates"] = _csv_claims(got["claims"], defs, row, problems)
         rows.append(replace(row, fields=f, problems=tuple(problems), defs=defs))
     return rows
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    for h in header:
+        if h not in (*CSV_COLUMNS, *CSV_EXPORT_COLUMNS):
+            from timeline.text import suggest
+
+            raise TimelineError(f"{name}:1: unknown column '{h}'; {suggest(h, CSV_COLUMNS + CSV_EXPORT_COLUMNS)}")
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise TimelineError(f"{name}:1: the header needs the column '{missing[0]}' (columns: {','.join(CSV_COLUMNS)})")
+    if len(set(header)) != len(header):
+        raise TimelineError(f"{name}:1: a column appears twice in the header")
+
+
+def _csv_fields(got: dict[str, str], exact: bool) -> dict[str, Any]:
+    """A row's cells as fields: an export's exactly as written, typed CSV's trimmed."""
+    from timeline.formats.csv import restore, split_list
+
+    f: dict[str, Any] = {}
+    for col in CSV_COLUMNS:
+        cell = got.get(col, "")
+        if col in ("actors", "tags", "sources", *REFS):
+            items = split_list(cell)
+            f[col] = items if exact else [x.strip() for x in items if x.strip()]
+        elif exact and cell:
+            f[col] = restore(cell)
+        elif cell.strip():
+            f[col] = restore(cell.strip())
+    return f
 
 
 def _carried(got: dict[str, str], f: dict[str, Any], split_list) -> dict[str, dict[str, dict[str, Any]]]:

@@ -95,50 +95,65 @@ _TOKEN = re.compile(
 )
 
 
+class _Walk:
+    """Where `tables` is in the text: bracket depth, the header being read, where each table ends."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, int]] = []
+        self.ends: list[int] = []
+        self.depth = 0
+        self.line_start = True
+        self.header: list[str] | None = None  # name tokens while inside a header
+        self.closing = 0  # brackets still to close in the current header
+        self.last = 0  # end of the last token that is neither blank nor a comment
+
+    def in_header(self, tok: str, text: str, start: int, end: int) -> None:
+        assert self.header is not None
+        if tok == "]":
+            self.closing -= 1
+            if self.closing == 0:
+                self.found.append((_group(self.header), _line_of(text, start)))
+                self.ends.append(end)
+                self.header = None
+                self.last = end
+        elif tok == "[":
+            self.closing += 1
+        else:
+            self.header.append(tok)
+
+    def open_header(self) -> None:
+        if self.ends:
+            self.ends[-1] = self.last
+        self.header, self.closing = [], 1
+        self.line_start = False
+
+    def value(self, tok: str, end: int) -> None:
+        self.line_start = False
+        if tok in "[{":
+            self.depth += 1
+        elif tok in "]}":
+            self.depth = max(self.depth - 1, 0)
+        self.last = end
+
+
 def tables(text: str) -> list[Table]:
     """Every table header in `text`, in order; text that parsed as TOML is assumed."""
-    found: list[tuple[str, int]] = []
-    ends: list[int] = []
-    depth = 0
-    line_start = True
-    header: list[str] | None = None  # name tokens while inside a header
-    closing = 0  # brackets still to close in the current header
-    last = 0  # end of the last token that is neither blank nor a comment
+    w = _Walk()
     for m in _TOKEN.finditer(text):
         tok = m.group()
         if tok == "\n":
-            line_start = True
+            w.line_start = True
+        elif tok[0] in " \t\r#":
             continue
-        if tok[0] in " \t\r#":
-            continue
-        if header is not None:
-            if tok == "]":
-                closing -= 1
-                if closing == 0:
-                    found.append((_group(header), _line_of(text, m.start())))
-                    ends.append(m.end())
-                    header = None
-                    last = m.end()
-            elif tok == "[":
-                closing += 1
-            else:
-                header.append(tok)
-            continue
-        if line_start and depth == 0 and tok == "[":
-            if ends:
-                ends[-1] = last
-            header, closing = [], 1
-            line_start = False
-            continue
-        line_start = False
-        if tok in "[{":
-            depth += 1
-        elif tok in "]}":
-            depth = max(depth - 1, 0)
-        last = m.end()
-    if ends:
-        ends[-1] = last
-    return [Table(group, start, _next_line(text, end)) for (group, start), end in zip(found, ends, strict=True)]
+        elif w.header is not None:
+            w.in_header(tok, text, m.start(), m.end())
+        elif w.line_start and w.depth == 0 and tok == "[":
+            w.open_header()
+        else:
+            w.value(tok, m.end())
+    if w.ends:
+        w.ends[-1] = w.last
+    return [Table(group, start, _next_line(text, end)) for (group, start), end in zip(w.found, w.ends, strict=True)]
 
 
 def _group(tokens: list[str]) -> str:
