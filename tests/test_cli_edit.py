@@ -156,7 +156,7 @@ def test_a_vi_like_editor_opens_at_the_item(editing, tmp_path, capsys, monkeypat
 def test_an_unknown_item_names_the_closest(editing, capsys):
     """An id that is not in the store is an error with suggestions, before any editor starts."""
     code, _, err = run(capsys, "edit", "secnd")
-    assert code == 1 and "no event, actor or source 'secnd'" in err and "'second'" in err
+    assert code == 2 and "no event, actor or source 'secnd'" in err and "'second'" in err
 
 
 def test_a_store_that_does_not_load_can_be_repaired(editing, tmp_path, capsys, monkeypatch):

@@ -11,6 +11,7 @@ import typer
 from timeline.cli import prompts
 from timeline.cli.common import FileOpt, say, shown, store_path
 from timeline.errors import TimelineError, UsageError
+from timeline.store.locate import find_line
 
 # Editors that take +LINE to open the file at a line.
 _LINE_EDITORS = set("vi vim nvim view ex gvim mvim nano pico emacs emacsclient micro joe mg ne jed kak".split())  # noqa: SIM905
@@ -42,7 +43,7 @@ def _edit_copy(path: Path, item: str | None) -> None:
     from timeline.write import file as store_file
 
     before = store_file.snapshot(path)
-    line = write.find_line(before.data.decode("utf-8", "replace"), item) if item else 1
+    line = find_line(before.data.decode("utf-8", "replace"), item) if item else 1
     folder = Path(tempfile.mkdtemp(prefix="timeline-edit-"))  # private: mode 0700
     copy = folder / path.name
     copy.write_bytes(before.data)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
+from timeline.errors import UsageError
+
 # One token at a time; the last alternative takes any single character, so the scan never stalls.
 # An unclosed string runs to the end of its line (or of the text, for a multi-line one) rather
 # than failing, so that text which does not parse is still scanned in linear time.
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r'(?P<mlb>"""(?:\\[\s\S]|[^\\])*?(?:"""(?:""?)?|\Z))'
     r"|(?P<mll>'''[\s\S]*?(?:'''(?:''?)?|\Z))"
     r'|(?P<str>"(?:\\.|[^"\\\n])*"?)'
@@ -180,7 +182,7 @@ class Locator:
 def _tokens(text: str) -> list[tuple[str, str, int]]:
     out: list[tuple[str, str, int]] = []
     line = 1
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup or "other"
         value = m.group()
         out.append((kind, value, line))
@@ -258,7 +260,7 @@ def nesting_start(text: str, limit: int = 100) -> tuple[int, int] | None:
     """
     opened: list[tuple[int, int]] = []
     line, line_start = 1, 0
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind, value = m.lastgroup, m.group()
         if kind in ("nl", "mlb", "mll") and "\n" in value:
             line += value.count("\n")
@@ -270,3 +272,23 @@ def nesting_start(text: str, limit: int = 100) -> tuple[int, int] | None:
         elif value in ("]", "}") and opened:
             opened.pop()
     return None
+
+
+def find_line(text: str, item: str, kinds: tuple[str, ...] = ("events", "actors", "sources")) -> int:
+    """The line of event `item` (its id key) or of its table [actors.item] / [sources.item]."""
+    q = re.escape(item)
+    patterns = {
+        "events": rf"^[ \t]*id[ \t]*=[ \t]*([\"']){q}\1",
+        "actors": rf"^[ \t]*\[[ \t]*actors[ \t]*\.[ \t]*([\"']?){q}\1[ \t]*\]",
+        "sources": rf"^[ \t]*\[[ \t]*sources[ \t]*\.[ \t]*([\"']?){q}\1[ \t]*\]",
+    }
+    for kind in kinds:
+        m = re.search(patterns[kind], text, re.MULTILINE)
+        if m:
+            return text.count("\n", 0, m.start()) + 1
+    from timeline.text import did_you_mean
+
+    known = re.findall(r"^[ \t]*id[ \t]*=[ \t]*[\"']([^\"'\n]+)", text, re.MULTILINE)
+    known += re.findall(r"^[ \t]*\[[ \t]*(?:actors|sources)\.[\"']?([^\]\"'\n]+)", text, re.MULTILINE)
+    hint = did_you_mean(item, known, cutoff=0.5) or "see 'timeline list' for ids"
+    raise UsageError(f"no event, actor or source '{item}' in the store; {hint}")

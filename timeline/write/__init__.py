@@ -336,25 +336,3 @@ def problems_in(data: bytes, name: str) -> list[Problem]:
     except StoreError as e:
         return list(e.problems) or [Problem("E001", "error", e.message.removeprefix(f"{name}: "), name)]
     return errors
-
-
-def find_line(text: str, item: str, kinds: tuple[str, ...] = ("events", "actors", "sources")) -> int:
-    """The line of event `item` (its id key) or of its table [actors.item] / [sources.item]."""
-    import re
-
-    q = re.escape(item)
-    patterns = {
-        "events": rf"^[ \t]*id[ \t]*=[ \t]*([\"']){q}\1",
-        "actors": rf"^[ \t]*\[[ \t]*actors[ \t]*\.[ \t]*([\"']?){q}\1[ \t]*\]",
-        "sources": rf"^[ \t]*\[[ \t]*sources[ \t]*\.[ \t]*([\"']?){q}\1[ \t]*\]",
-    }
-    for kind in kinds:
-        m = re.search(patterns[kind], text, re.MULTILINE)
-        if m:
-            return text.count("\n", 0, m.start()) + 1
-    from timeline.text import did_you_mean
-
-    known = re.findall(r"^[ \t]*id[ \t]*=[ \t]*[\"']([^\"'\n]+)", text, re.MULTILINE)
-    known += re.findall(r"^[ \t]*\[[ \t]*(?:actors|sources)\.[\"']?([^\]\"'\n]+)", text, re.MULTILINE)
-    hint = did_you_mean(item, known, cutoff=0.5) or "see 'timeline list' for ids"
-    raise TimelineError(f"no event, actor or source '{item}' in the store; {hint}")

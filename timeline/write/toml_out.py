@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from timeline.store.locate import TOKEN
 from timeline.text import CONTROL_CHARS
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -80,21 +81,6 @@ class Table:
     after: int  # offset of the line after the table's last key, value or header
 
 
-# One token at a time. Multi-line strings may end in up to two extra quotes ("""a"""" is 'a"').
-_TOKEN = re.compile(
-    r'"""(?:\\[\s\S]|[^\\])*?"""(?:""?)?'
-    r"|'''[\s\S]*?'''(?:''?)?"
-    r'|"(?:\\.|[^"\\\n])*"'
-    r"|'[^'\n]*'"
-    r"|#[^\n]*"
-    r"|\n"
-    r"|[ \t\r]+"
-    r"|[\[\]{}]"
-    r"|[^\s\[\]{}\"'#]+"
-    r"|."
-)
-
-
 class _Walk:
     """Where `tables` is in the text: bracket depth, the header being read, where each table ends."""
 
@@ -139,7 +125,7 @@ class _Walk:
 def tables(text: str) -> list[Table]:
     """Every table header in `text`, in order; text that parsed as TOML is assumed."""
     w = _Walk()
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         tok = m.group()
         if tok == "\n":
             w.line_start = True
