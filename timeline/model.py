@@ -37,6 +37,7 @@ class Actor:
     roles: tuple[Role, ...] = ()
     line: int = 0
     sectors: tuple[str, ...] = ()  # what kind of actor: "Government", "Business" (as coded event data says)
+    file: str = ""  # the included file it is written in; "" for the store's own file
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Source:
     url: str | None = None
     line: int = 0
     reliability: str | None = None  # A-F on the Admiralty scale
+    file: str = ""  # the included file it is written in; "" for the store's own file
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +95,9 @@ class Event:
     # Several claims only when sources disagree; `date` is then the preferred claim's date.
     claims: tuple[DateClaim, ...] = ()
     line: int = 0
-    index: int = 0
+    index: int = 0  # position in the whole store (its files in load order)
     status: str = "happened"  # one of STATUSES
+    file: str = ""  # the included file it is written in; "" for the store's own file
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -155,6 +158,9 @@ class Store:
     title: str | None = None
     description: str | None = None
     check: Mapping[str, Any] = field(default_factory=dict)
+    # The files `[store] include` added (relative to the main file's folder), in load order, each
+    # with the Event.index its first [[events]] table has: an index counts tables across files.
+    files: Mapping[str, int] = field(default_factory=dict)
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property

@@ -114,6 +114,9 @@ def read_head(data: bytes, parts: Sequence[Block], name: str) -> Head:
         raise Rebuild("the head does not parse on its own") from None
     if "events" in parsed:
         raise Rebuild("events written as a table or array in the head")
+    if isinstance(parsed.get("store"), dict) and "include" in parsed["store"]:
+        # The entry is keyed by one file's bytes; a store in several files is read in full.
+        raise Rebuild("the store includes other files")
     return Head(parsed, head)
 
 

@@ -154,6 +154,7 @@ def build(path: Path, real: str, where: Path, name: str, got: Seen, progress: An
     from timeline.cache import blocks, version
     from timeline.cache import build as builder
     from timeline.store import decode
+    from timeline.store.include import Folder
 
     data = got.data
     text = decode(data, name)  # encoding errors: the full load's own message
@@ -164,7 +165,7 @@ def build(path: Path, real: str, where: Path, name: str, got: Seen, progress: An
         chunks = builder.parse_all(data, parts, name, checked.actors, checked.sources, progress)
         _links_hold(chunks)
     except builder.Rebuild:
-        return store_mod.valid(*store_mod.validate_text(text, name))
+        return store_mod.valid(*store_mod.validate_text(text, name, Folder(path)))
     files.sweep(where.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{where.name}.", suffix=".building", dir=where.parent)
     os.close(fd)
@@ -178,7 +179,7 @@ def build(path: Path, real: str, where: Path, name: str, got: Seen, progress: An
         # A cache that cannot be written is only a slower next run.
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        return store_mod.valid(*store_mod.validate_text(text, name))
+        return store_mod.valid(*store_mod.validate_text(text, name, Folder(path)))
     return _engine(Entry.open(where), name, path, real, where)
 
 

@@ -34,14 +34,19 @@ def edit(
     _edit_copy(store_path(file), item)
 
 
-def _edit_copy(path: Path, item: str | None) -> None:
-    """Edit a private copy until it loads cleanly (then replace the store) or the person gives up."""
+def _edit_copy(main: Path, item: str | None) -> None:
+    """Edit a private copy until it loads cleanly (then replace the store) or the person gives up.
+
+    In a store that includes other files, the file edited is the one that defines `item`.
+    """
     import shutil
     import tempfile
 
-    from timeline import write
+    from timeline.write import book
     from timeline.write import file as store_file
 
+    rel = book.file_of(main, item) if item else ""
+    path = main.parent / rel if rel else main
     before = store_file.snapshot(path)
     line = find_line(before.data.decode("utf-8", "replace"), item) if item else 1
     folder = Path(tempfile.mkdtemp(prefix="timeline-edit-"))  # private: mode 0700
@@ -57,7 +62,7 @@ def _edit_copy(path: Path, item: str | None) -> None:
             if edited == before.data:
                 say(f"No changes; {shown(path)} was not changed.", err=False)
                 return
-            errors = write.problems_in(edited, str(path))
+            errors = book.problems(main, rel, edited)
             if not errors:
                 break
             for e in errors:

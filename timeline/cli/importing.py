@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from timeline.cli.common import FileOpt, Meter, input_problem, say, shown, store_path, warn
-from timeline.cli.write import DryRunOpt, transact
+from timeline.cli.write import DryRunOpt, IntoOpt, transact
 from timeline.errors import StoreError, TimelineError, UsageError
 from timeline.text import plural
 
@@ -49,6 +49,7 @@ def import_(
         bool, typer.Option("--skip-existing", help="Skip rows already in the store (same id, or same date and title).")
     ] = False,
     dry_run: DryRunOpt = False,
+    into: IntoOpt = None,
     file: FileOpt = None,
 ) -> None:
     """Import events: every row is checked first, then all are added in one write, or none.
@@ -98,7 +99,7 @@ def import_(
         ]
 
     try:
-        done = transact(path, plan, dry_run, meter)
+        done = transact(path, plan, dry_run, meter, into=into)
     except StoreError:
         raise
     except TimelineError as e:  # the rows' problems, each on its own line before the summary
@@ -138,8 +139,8 @@ def _refusal(name: str, total: int, checked) -> str:
 def _summary(done, path: Path) -> str:
     """'Imported 3 events into events.toml from line 57; registered 2 actors; skipped 1 row already there.'"""
     verb = "Would import" if done.dry_run else "Imported"
-    where = "" if done.dry_run else f" from line {done.line}"
-    parts = [f"{verb} {plural(len(done.ids), 'event')} into {shown(path)}{where}"]
+    where = "" if done.dry_run or not done.line else f" from line {done.line}"
+    parts = [f"{verb} {plural(len(done.ids), 'event')} into {shown(done.file or path)}{where}"]
     registered = [plural(len(done.also[k]), k[:-1]) for k in ("actors", "sources") if done.also.get(k)]
     if registered:
         parts.append(("would register " if done.dry_run else "registered ") + " and ".join(registered))

@@ -18,11 +18,21 @@ from timeline.errors import TimelineError, UsageError
 from timeline.model import Problem, Store
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Print the TOML that would be added; change nothing.")]
+IntoOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--into",
+        metavar="PATH",
+        help="For a store that includes other files: the file to write the events to. "
+        "Default: the file of the event just before them in time.",
+        show_default=False,
+    ),
+]
 
 INIT_TEXT = """\
 # A timeline: sourced facts, one [[events]] table each. Plain TOML, meant to be kept in git.
 #
-# [store]        title, description
+# [store]        title, description, include = ["2023/*.toml"] (more files of this store)
 # [actors.ID]    name, aliases, country ("KG"), roles = [{ title, org, start, end }]
 # [sources.ID]   name, kind, url
 # [[events]]     id, date, title, summary, type, actors, tags, sources, in_response_to, after, before
@@ -162,6 +172,7 @@ def add(
     ] = False,
     dry_run: DryRunOpt = False,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt, even on a terminal.")] = False,
+    into: IntoOpt = None,
     file: FileOpt = None,
 ) -> None:
     """Add one event and print its id.
@@ -217,13 +228,13 @@ def add(
         _fail_on([_as_flag(p) for p in checked.problems] + lookalikes, status=2)
         return write.Insert("events", checked.events)
 
-    done = transact(path, plan, dry_run)
+    done = transact(path, plan, dry_run, into=into)
     if dry_run:
         sys.stdout.write(done.block)
         return
     eid = done.ids[0]
     sys.stdout.write(eid + "\n")
-    say(f"Added {eid} to {shown(path)}:{done.line}.")
+    say(f"Added {eid} to {shown(done.file or path)}:{done.line}.")
 
 
 def _citations(source: list[str], url: list[str], published: list[str], credibility: list[int]) -> list[Any]:
@@ -378,7 +389,7 @@ def sources_add(
     _add_table("sources", source_id or ids.name_id(name) or "source", source_id is not None, fields, dry_run, file)
 
 
-def transact(path: Path, plan, dry_run: bool, meter: Meter | None = None):
+def transact(path: Path, plan, dry_run: bool, meter: Meter | None = None, into: Path | None = None):
     """Run one write transaction under a progress meter, saying so while another writer holds the lock."""
     from timeline import write
 
@@ -388,7 +399,7 @@ def transact(path: Path, plan, dry_run: bool, meter: Meter | None = None):
         say(f"Waiting for another command writing to {shown(path)}...")
 
     try:
-        return write.transact(path, plan, dry_run=dry_run, step=meter.describe, on_wait=waiting)
+        return write.transact(path, plan, dry_run=dry_run, step=meter.describe, on_wait=waiting, into=into)
     finally:
         meter.close()
 
@@ -431,7 +442,7 @@ def _add_table(kind: str, base: str, explicit: bool, fields: dict[str, Any], dry
         sys.stdout.write(done.block)
         return
     sys.stdout.write(chosen[-1] + "\n")
-    say(f"Added {kind[:-1]} {chosen[-1]} to {shown(path)}:{done.line}.")
+    say(f"Added {kind[:-1]} {chosen[-1]} to {shown(done.file or path)}:{done.line}.")
 
 
 def _lookalikes(store: Store, fields: dict[str, Any], confirmed: set[str]) -> list[str]:

@@ -37,7 +37,7 @@ def run(base: Path, ours: Path, theirs: Path, *, name: str | None, marker_size: 
         if conflicts:
             say(f"{shown}: {conflicts} conflict(s) left between <<<<<<< and >>>>>>> markers; resolve them and commit")
             return 1
-        return 1 if _broken(data, raw[1], shown, say) else 0
+        return 1 if _broken(data, raw[1], shown, say, name) else 0
     data = (_BOM if raw[1].startswith(_BOM) else b"") + result.text.encode("utf-8")
     write_atomic(ours, data)
     for note in result.notes:
@@ -46,7 +46,7 @@ def run(base: Path, ours: Path, theirs: Path, *, name: str | None, marker_size: 
         say(f"{shown}: conflict: {conflict}; left between <<<<<<< and >>>>>>> markers")
     if result.conflicts:
         return 1
-    return 1 if _broken(data, raw[1], shown, say) else 0
+    return 1 if _broken(data, raw[1], shown, say, name) else 0
 
 
 def _read(path: Path) -> bytes:
@@ -68,16 +68,50 @@ def _text(data: bytes, name: str) -> str | None:
         return None
 
 
-def _broken(merged: bytes, ours: bytes, name: str, say: Callable[[str], None]) -> bool:
-    """Say each load error the merge brought in (one ours already had is not the merge's doing); any?"""
-    new = _errors(merged, name)
-    old = {(p.code, p.message) for p in _errors(ours, name)}
+def _broken(merged: bytes, ours: bytes, name: str, say: Callable[[str], None], path: str | None = None) -> bool:
+    """Say each load error the merge brought in (one ours already had is not the merge's doing); any?
+
+    `path` (git's %P) places a file of a store in several files among the others in the work
+    tree, so that it is checked as part of its store.
+    """
+    from timeline.write import book
+
+    path = path or _located(ours)
+    where = book.store_of(Path(path), ours) if path and Path(path).is_file() else None
+    if where is not None:
+        new = book.problems(*where, merged, links=True)
+        old = {(p.code, p.message) for p in book.problems(*where, ours, links=True)}
+    else:
+        new = _errors(merged, name)
+        old = {(p.code, p.message) for p in _errors(ours, name)}
     fresh = [p for p in new if (p.code, p.message) not in old]
     for p in fresh:
         say(f"the merged store is not valid: {p.brief()}")
     if fresh:
         say(f"{name}: fix the merged store, then 'git add' it and commit")
     return bool(fresh)
+
+
+def _located(ours: bytes) -> str | None:
+    """Which tracked .toml file of the work tree (git runs drivers at its top) holds our side's
+    bytes: the file being merged, when git was not told to pass its name (%P)."""
+    import os
+
+    from timeline.history import git
+
+    try:
+        listed = git.run(["ls-files", "-z", "--", "*.toml"], cwd=Path("."))
+    except TimelineError:
+        return None
+    found = []
+    for raw in listed.split(b"\0"):
+        name = os.fsdecode(raw)
+        try:
+            if raw and os.path.getsize(name) == len(ours) and Path(name).read_bytes() == ours:
+                found.append(name)
+        except OSError:
+            continue
+    return found[0] if len(found) == 1 else None
 
 
 def _errors(data: bytes, name: str) -> list:

@@ -68,6 +68,9 @@ def history(path: Path, ident: str) -> History:
     r = git.repo(path)
     if not git.has_commits(r):
         raise git.no_commits(r)
+    included = _included_now(path)
+    if included is not None:
+        return _across_files(r, path, ident, included)
     commits = list(_commits(r))
     with _Blobs(r) as blobs:
         table = _kind_now(path, ident) or _kind_then(commits, blobs, ident)
@@ -258,6 +261,75 @@ def _lines_with(text: str, ident: str, line: re.Pattern[str]) -> Iterator[tuple[
 
 _EVENTS = re.compile(r"[ \t]*\[\[[ \t]*events[ \t]*\]\]")
 _HEADER = re.compile(r"^[ \t]*\[", re.M)
+
+
+def _included_now(path: Path) -> list[str] | None:
+    """The files (relative to the top of the work tree) the working store includes; None for one file."""
+    from timeline.store import parse_toml, read_text
+    from timeline.store.include import Folder, patterns
+
+    try:
+        data = parse_toml(read_text(path), printable(str(path)))
+    except StoreError:
+        return None
+    found = patterns(data)
+    if found is None:
+        return None
+    folder = Folder(path)
+    return sorted({rel for p in found if isinstance(p, str) for rel in folder.match(p)})
+
+
+def _across_files(r: git.Repo, path: Path, ident: str, included: list[str]) -> History:
+    """`history` for a store in several files: each commit that touched any of them is compared as
+    the whole store (every file's facts) before and after it, so a fact moved between files is
+    followed and a move alone is not a change. Files the store no longer includes are not read."""
+    folder = r.path.rpartition("/")[0]
+    paths = [r.path, *(f"{folder}/{rel}" if folder else rel for rel in included)]
+    out = git.run(["log", "-m", "--first-parent", "-z", "--no-color", f"--format={_FORMAT}", "--", *paths], cwd=r.root)
+    records = out.decode("utf-8", "surrogateescape").split("\0")
+    stores: dict[str, Any] = {}
+    table: str | None = None
+    revisions = []
+    for n in range(0, len(records) - 5, 6):
+        sha, parents, author, email, when, message = (x.strip("\n") for x in records[n : n + 6])
+        new = _whole(r, sha, stores)
+        old = _whole(r, parents.split()[0], stores) if parents else {}
+        broken = next((v for v in (new, old) if isinstance(v, StoreError)), None)
+        if broken is not None:
+            error = broken.message
+            revisions.append(Revision(sha, when, author, email, message, "unreadable", (), r.path, error))
+            continue
+        table = table or next((t for t in KINDS if find(new, t, ident) or find(old, t, ident)), None)
+        if table is None:
+            continue
+        before, after = find(old, table, ident), find(new, table, ident)
+        if before == after:
+            continue
+        kind = "added" if before is None else "removed" if after is None else "changed"
+        revisions.append(Revision(sha, when, author, email, message, kind, fields(before, after), r.path))
+    if table is None:
+        raise TimelineError(_unknown(path, ident, r))
+    return History(KINDS[table], ident, r.path, tuple(revisions))
+
+
+def _whole(r: git.Repo, sha: str, seen: dict[str, Any]) -> Any:
+    """Every file's facts of the store at commit `sha` as one table ({} where the store is absent);
+    a StoreError when a file does not parse."""
+    from timeline.history.versions import AtCommit
+    from timeline.store import decode, parse_toml
+    from timeline.store.include import merged, patterns
+
+    if sha not in seen:
+        name = f"{r.name}@{sha[:7]}"
+        raw = git.show(r, sha, r.path)
+        try:
+            data = {} if raw is None else parse_toml(decode(raw, name), name)
+            files = AtCommit(r, sha, r.path)
+            rels = sorted({rel for p in patterns(data) or [] if isinstance(p, str) for rel in files.match(p)})
+            seen[sha] = merged(data, rels, files) if rels else data
+        except StoreError as e:
+            seen[sha] = e
+    return seen[sha]
 
 
 def _kind_now(path: Path, ident: str) -> str | None:

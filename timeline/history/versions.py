@@ -8,11 +8,14 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.errors import StoreError
 from timeline.history import git
 from timeline.model import Store
+
+if TYPE_CHECKING:
+    from timeline.store.include import Files
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,22 +28,60 @@ class Version:
     store: Store
 
 
-def load(text: str, name: str) -> tuple[dict[str, Any], Store]:
-    """Parsed data and the validated store from store text; the first error is a StoreError naming `name`."""
+def load(text: str, name: str, files: Files | None = None) -> tuple[dict[str, Any], Store]:
+    """Parsed data and the validated store from store text (and the files it includes, through
+    `files`); the first error is a StoreError naming `name`, or the included file that has it.
+    A store in several files comes back as one table of all its files' facts."""
     # validate_text's two steps, kept apart because comparing facts needs the parsed tables too.
-    from timeline.store import parse_toml, valid
-    from timeline.store.schema import build
+    from timeline.store import build, parse_toml, valid
+    from timeline.store.include import merged
 
     data = parse_toml(text, name)
-    return data, valid(*build(data, name, text))
+    store = valid(*build(data, name, text, files))
+    return (merged(data, store.files, files) if store.files and files is not None else data), store
 
 
 def working(path: Path, name: str) -> Version:
     """The working file."""
     from timeline.store import read_text
+    from timeline.store.include import Folder
 
-    data, store = load(read_text(path), name)
+    data, store = load(read_text(path), name, Folder(path))
     return Version("the working file", None, data, store)
+
+
+class AtCommit:
+    """The files around the store as commit `sha` has them (`timeline.store.include.Files`)."""
+
+    def __init__(self, r: git.Repo, sha: str, main: str) -> None:
+        self.r, self.sha, self.main = r, sha, main
+        self.folder = main.rpartition("/")[0]
+        self._names: list[str] | None = None
+
+    def match(self, pattern: str) -> list[str]:
+        import posixpath
+
+        from timeline.store.include import glob_pattern
+
+        if self._names is None:
+            where = ["--", self.folder] if self.folder else []
+            out = git.run(["ls-tree", "-r", "-z", "--name-only", self.sha, *where], cwd=self.r.root)
+            cut = len(self.folder) + 1 if self.folder else 0
+            self._names = [n.decode("utf-8", "surrogateescape")[cut:] for n in out.split(b"\0") if n]
+        wanted = posixpath.normpath(pattern)
+        rule = glob_pattern(wanted)
+        mine = posixpath.relpath(self.main, self.folder or ".")
+        return sorted(n for n in self._names if rule.match(n) and n != mine)
+
+    def read(self, rel: str) -> tuple[str, str]:
+        from timeline.store import decode
+
+        path = f"{self.folder}/{rel}" if self.folder else rel
+        name = f"{rel}@{self.sha[:7]}"
+        raw = git.show(self.r, self.sha, path)
+        if raw is None:
+            raise StoreError(f"{name}: included, but not a file in that commit")
+        return (decode(raw, name) if raw else ""), name
 
 
 def at(r: git.Repo, rev: str) -> Version:
@@ -50,14 +91,15 @@ def at(r: git.Repo, rev: str) -> Version:
     sha = git.commit(r, rev)
     label = sha[:7] if sha.startswith(rev) else f"{rev} ({sha[:7]})"
     name = f"{r.name}@{sha[:7]}"
+    path: str | None = r.path
     raw = git.show(r, sha, r.path)
     if raw is None:
-        old_path = git.renamed_from(r, sha)
-        raw = git.show(r, sha, old_path) if old_path else None
+        path = git.renamed_from(r, sha)
+        raw = git.show(r, sha, path) if path else None
     if raw is None:
         raise StoreError(
             f"{name}: the store is not in commit {label}; give a revision after it was first committed "
             f"('git log --oneline -- {shlex.quote(r.path)}' lists them)"
         )
-    data, store = load(decode(raw, name), name)
+    data, store = load(decode(raw, name), name, AtCommit(r, sha, path or r.path))
     return Version(label, sha, data, store)

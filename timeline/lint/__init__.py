@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.errors import StoreError, TimelineError
 from timeline.lint.selection import ALWAYS_ON as ALWAYS_ON
@@ -21,6 +21,9 @@ from timeline.lint.selection import selector_error as selector_error
 from timeline.lint.selection import split_selectors as split_selectors
 from timeline.model import Problem
 from timeline.text import plural
+
+if TYPE_CHECKING:
+    from timeline.store.include import Files
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +43,11 @@ class Report:
         return self.count("error") > 0 or (self.strict and self.count("warning") > 0)
 
 
-def run(text: str, name: str, *, project: Selection = Selection(), cli: Selection = Selection()) -> Report:
-    """Check a store's text: parse, validate, apply every enabled rule.
+def run(
+    text: str, name: str, *, project: Selection = Selection(), cli: Selection = Selection(), files: Files | None = None
+) -> Report:
+    """Check a store's text (with the files it includes, found through `files`): parse, validate,
+    apply every enabled rule.
 
     Rule choices come from pyproject.toml (`project`), then the store's own `[check]` table,
     then the command line (`cli`); each may override the one before.
@@ -52,19 +58,27 @@ def run(text: str, name: str, *, project: Selection = Selection(), cli: Selectio
         data = store.parse_toml(text, name)
     except StoreError as err:
         return Report(name, (syntax_problem(text, err),), strictness([project, cli]))
-    found, table = findings(data, text, name)
+    try:
+        found, table = findings(data, text, name, files=files)
+    except StoreError as err:  # an included file that does not parse: its own located E001
+        if not err.problems:
+            raise
+        return Report(name, err.problems[:1], strictness([project, cli]))
     return choose(found, table, name, lambda: text, project=project, cli=cli)
 
 
 def findings(
-    data: dict[str, Any], text: str, name: str, on: frozenset[str] | None = None
+    data: dict[str, Any], text: str, name: str, on: frozenset[str] | None = None, files: Files | None = None
 ) -> tuple[list[Problem], dict]:
     """Every finding of the rules in `on` (all of them when None) for parsed store `data`, and its [check] table."""
+    from timeline import store
     from timeline.lint import rules as check_rules
-    from timeline.store import schema
 
-    built, problems = schema.build(data, name, text)
-    problems += check_rules.run(built, data, text, frozenset(RULES) if on is None else on)
+    built, problems = store.build(data, name, text, files)
+    problems += check_rules.run(built, data, text, frozenset(RULES) if on is None else on, files)
+    if built.files:  # each file's findings together, the files in the order the store loads them
+        rank = {store.shown(Path(name).parent / rel): n for n, rel in enumerate(built.files, 1)}
+        problems.sort(key=lambda p: rank.get(p.file or name, 0))
     return problems, dict(built.check)
 
 
@@ -83,7 +97,10 @@ def choose(
     on = enabled(ordered)
     # A mistake in [check] itself is always shown: the table cannot be trusted to hide it.
     chosen = [_with_severity(p) for p in found if p.code in on] + (_config_problems(text(), bad) if bad else [])
-    chosen.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
+    rank: dict[str | None, int] = {None: 0, name: 0}
+    for p in found:
+        rank.setdefault(p.file, len(rank))  # a store's files in the order it loads them
+    chosen.sort(key=lambda p: (rank.get(p.file, 0), p.line or 0, p.column or 0, p.code))
     return Report(name, tuple(_dedupe(chosen)), strictness(ordered))
 
 
@@ -101,11 +118,13 @@ def check_file(path: Path, *, cli: Selection = Selection()) -> Report:
     project = project_selection(path)
     name = str(path)
 
+    from timeline.store.include import Folder
+
     def everything() -> dict[str, Any]:
         from timeline import store
 
         text = read_text(path)
-        found, table = findings(store.parse_toml(text, name), text, name)
+        found, table = findings(store.parse_toml(text, name), text, name, files=Folder(path))
         return {"problems": [asdict(p) for p in found], "check": table}
 
     try:
@@ -113,7 +132,7 @@ def check_file(path: Path, *, cli: Selection = Selection()) -> Report:
     except StoreError:
         kept = None  # a store that does not load: run() reports what is wrong, located
     if kept is None:
-        return run(read_text(path), name, project=project, cli=cli)
+        return run(read_text(path), name, project=project, cli=cli, files=Folder(path))
     found = [Problem(**p) for p in kept["problems"]]
     return choose(found, kept["check"], name, lambda: read_text(path), project=project, cli=cli)
 
@@ -228,7 +247,7 @@ def format_text(report: Report) -> str:
     """One `path:LINE:COL: CODE severity: message` line per finding, safe for a terminal."""
     from timeline.text import clean
 
-    return "".join(clean(p.format(report.path)) + "\n" for p in report.problems)
+    return "".join(clean(p.format(p.file or report.path)) + "\n" for p in report.problems)
 
 
 def summary(report: Report) -> str:
@@ -244,7 +263,7 @@ def findings_json(reports: Sequence[Report]) -> list[dict[str, Any]]:
     """Findings of every report as JSON-ready dicts; key order is part of the format."""
     return [
         {
-            "file": r.path,
+            "file": p.file or r.path,
             "line": p.line,
             "column": p.column,
             "code": p.code,

@@ -7,9 +7,9 @@ the text when a rule has something to report. The look-alike search is in `timel
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date
-from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.lint.selection import RULES
 from timeline.lint.similar import look_alikes
@@ -17,34 +17,80 @@ from timeline.model import Event, Problem, Role, Store
 from timeline.store.locate import Locator
 from timeline.text import fold, short
 
+if TYPE_CHECKING:
+    from timeline.store.include import Files
+
 
 class Places:
-    """Line and column of things in the store text, found on demand."""
+    """Line and column of things in the store's files, found on demand.
 
-    def __init__(self, text: str, data: Mapping[str, Any]) -> None:
-        self._text = text
-        self.data = data  # the parsed TOML, for what the model does not keep
-        self._lines: list[str] | None = None
+    A store in several files (`store.files`) has one text and one parsed table per file; an
+    event's table in its own file is its index less the file's first index.
+    """
 
-    @cached_property
-    def locator(self) -> Locator:
-        return Locator(self._text)
+    def __init__(self, text: str, data: Mapping[str, Any], store: Store | None = None, files: Files | None = None):
+        self.data = data  # the parsed TOML of the main file, for what the model does not keep
+        self._texts: dict[str, str] = {"": text}
+        self._datas: dict[str, Mapping[str, Any]] = {"": data}
+        self._names: dict[str, str | None] = {"": None}
+        self._offsets: dict[str, int] = dict(store.files) if store is not None else {}
+        self._files = files
+        self._locators: dict[str, Locator] = {}
+        self._lines: dict[str, list[str]] = {}
+
+    def _load(self, rel: str) -> None:
+        if rel in self._texts:
+            return
+        import tomli
+
+        assert self._files is not None, "an event from an included file, with no files to read it from"
+        text, shown = self._files.read(rel)
+        self._texts[rel], self._names[rel], self._datas[rel] = text, shown, tomli.loads(text)
+
+    def name(self, rel: str) -> str | None:
+        """How messages name the file `rel` (None: the main file, named by the report)."""
+        self._load(rel)
+        return self._names[rel]
+
+    def every_data(self) -> list[Mapping[str, Any]]:
+        """The parsed tables of every file of the store."""
+        for rel in self._offsets:
+            self._load(rel)
+        return list(self._datas.values())
+
+    def at(self, thing: Any) -> str:
+        """'line 12', or '2023/a.toml:12' for something written in another file than the main one."""
+        if not thing.file:
+            return f"line {thing.line}"
+        return f"{self.name(thing.file)}:{thing.line}"
+
+    def locator(self, rel: str) -> Locator:
+        if rel not in self._locators:
+            self._load(rel)
+            self._locators[rel] = Locator(self._texts[rel])
+        return self._locators[rel]
+
+    def _table(self, e: Event) -> str:
+        return f"events.{e.index - self._offsets.get(e.file, 0)}"
 
     def key(self, e: Event, key: str) -> int | None:
         """The line of `key` in the event's table, else the event's own line."""
-        return self.locator.key(_table(e), key) or e.line or None
+        return self.locator(e.file).key(self._table(e), key) or e.line or None
 
     def item(self, e: Event, key: str, ref: str) -> tuple[int | None, int | None]:
         """Where the id `ref` is written in the event's list `key`: line, and column when it is found."""
-        raw = _items(self.data.get("events"))
-        values = _items(raw[e.index].get(key)) if e.index < len(raw) and isinstance(raw[e.index], dict) else []
+        self._load(e.file)
+        raw = _items(self._datas[e.file].get("events"))
+        at = e.index - self._offsets.get(e.file, 0)
+        values = _items(raw[at].get(key)) if at < len(raw) and isinstance(raw[at], dict) else []
         n = next((n for n, v in enumerate(values) if _ref(v) == ref), None)
-        line = self.locator.item(_table(e), key, n) if n is not None else self.key(e, key)
+        line = self.locator(e.file).item(self._table(e), key, n) if n is not None else self.key(e, key)
         if line is None:
             return None, None
-        if self._lines is None:
-            self._lines = self._text.splitlines()
-        text = self._lines[line - 1] if line <= len(self._lines) else ""
+        if e.file not in self._lines:
+            self._lines[e.file] = self._texts[e.file].splitlines()
+        lines = self._lines[e.file]
+        text = lines[line - 1] if line <= len(lines) else ""
         # Ids are plain (letters, digits, - _ .), so they are written as is inside the quotes.
         for quoted in (f'"{ref}"', f"'{ref}'"):
             if quoted in text:
@@ -52,12 +98,15 @@ class Places:
         return line, None
 
 
-def _problem(code: str, message: str, line: int | None, column: int | None = None, eid: str | None = None) -> Problem:
-    return Problem(code, RULES[code].severity, message, line=line, column=column, event_id=eid)
-
-
-def _table(e: Event) -> str:
-    return f"events.{e.index}"
+def _problem(
+    code: str,
+    message: str,
+    line: int | None,
+    column: int | None = None,
+    eid: str | None = None,
+    file: str | None = None,
+) -> Problem:
+    return Problem(code, RULES[code].severity, message, file=file, line=line, column=column, event_id=eid)
 
 
 # ---- events and their sources -------------------------------------------------------------
@@ -118,15 +167,20 @@ def used_ids(data: Mapping[str, Any]) -> tuple[set[str], set[str]]:
 
 def unused(store: Store, where: Places) -> Iterator[Problem]:
     """W004 actors and W005 sources that no event mentions."""
-    actors, sources = used_ids(where.data)
-    for aid in store.actors:
+    actors: set[str] = set()
+    sources: set[str] = set()
+    for data in where.every_data():
+        more_actors, more_sources = used_ids(data)
+        actors |= more_actors
+        sources |= more_sources
+    for aid, actor in store.actors.items():
         if aid not in actors:
             message = f"actor '{aid}' takes part in no event; add the event that involves them, or remove the actor"
-            yield _problem("W004", message, store.actors[aid].line or None)
-    for sid in store.sources:
+            yield _problem("W004", message, actor.line or None, file=where.name(actor.file))
+    for sid, source in store.sources.items():
         if sid not in sources:
             message = f"source '{sid}' is cited by no event; cite it where it supports a fact, or remove it"
-            yield _problem("W005", message, store.sources[sid].line or None)
+            yield _problem("W005", message, source.line or None, file=where.name(source.file))
 
 
 # ---- offices --------------------------------------------------------------------------------
@@ -250,7 +304,7 @@ def duplicates(store: Store, where: Places) -> Iterator[Problem]:
         # `capped`: the search stopped at its limit for this event, so there may be more than counted.
         extra = f" (and {'at least ' if capped else ''}{more} more)" if more or capped else ""
         message = (
-            f"event '{second.id}' looks like '{first.id}' (line {first.line}){extra}: dates overlap and {why}; "
+            f"event '{second.id}' looks like '{first.id}' ({where.at(first)}){extra}: dates overlap and {why}; "
             "merge them, or make the titles say how they differ"
         )
         yield _problem("W003", message, second.line or None, eid=second.id)
@@ -293,10 +347,10 @@ def same_person(store: Store, where: Places) -> Iterator[Problem]:
             first = store.actors[first_id]
             message = (
                 f"actor '{aid}' ('{short(spelling)}') may be the same person as '{first_id}' "
-                f"('{short(first_spelling)}', line {first.line}): the names are spellings of one name; "
+                f"('{short(first_spelling)}', {where.at(first)}): the names are spellings of one name; "
                 "merge them, or ignore W008 if they are two people"
             )
-            yield _problem("W008", message, store.actors[aid].line or None)
+            yield _problem("W008", message, store.actors[aid].line or None, file=where.name(store.actors[aid].file))
 
 
 def anchors(store: Store, where: Places) -> Iterator[Problem]:
@@ -339,7 +393,19 @@ CHECKERS: tuple[tuple[frozenset[str], Callable[[Store, Places], Iterator[Problem
 )
 
 
-def run(store: Store, data: Mapping[str, Any], text: str, on: frozenset[str]) -> list[Problem]:
-    """Every finding of the enabled rules (the caller filters codes a checker yields but is off)."""
-    where = Places(text, data)
-    return [p for codes, checker in CHECKERS if codes & on for p in checker(store, where)]
+def run(
+    store: Store, data: Mapping[str, Any], text: str, on: frozenset[str], files: Files | None = None
+) -> list[Problem]:
+    """Every finding of the enabled rules (the caller filters codes a checker yields but is off);
+    in a store of several files, each finding about an event names the event's file."""
+    where = Places(text, data, store, files)
+    found = [p for codes, checker in CHECKERS if codes & on for p in checker(store, where)]
+    if not store.files:
+        return found
+    by_id = store.by_id
+    return [
+        replace(p, file=where.name(by_id[p.event_id].file))
+        if p.event_id and p.event_id in by_id and p.file is None
+        else p
+        for p in found
+    ]

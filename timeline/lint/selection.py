@@ -47,6 +47,9 @@ RULES: dict[str, Rule] = {
              "Events that each come after the other cannot be put in order; one of the links is wrong."),
         Rule("E011", "error", "office span ends before it starts",
              "An office held from a later date to an earlier one covers no day, so no event can fall in it."),
+        Rule("E012", "error", "include that matches no file",
+             "A store in several files that silently loses one loses its facts: the pattern has a typo, or "
+             "the file moved."),
         Rule("W001", "warning", "event without a source",
              "The store records sourced facts; an event nobody vouches for cannot be checked by a reader."),
         Rule("W002", "warning", "disputed date without a preferred claim",

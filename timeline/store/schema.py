@@ -9,6 +9,7 @@ fields are in `timeline.schema_fields`, the reading of [[events]] in `timeline.s
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from timeline.model import RELIABILITY, Actor, Event, Problem, Role, Source, Store
@@ -32,7 +33,7 @@ from timeline.store.locate import event_lines
 from timeline.text import short
 
 TOP_KEYS = ("store", "actors", "sources", "events", "check")
-STORE_KEYS = ("title", "description")
+STORE_KEYS = ("title", "description", "include")
 ACTOR_KEYS = ("name", "aliases", "country", "sectors", "roles")
 ROLE_KEYS = ("title", "aliases", "org", "start", "end")
 SOURCE_KEYS = ("name", "kind", "url", "reliability")
@@ -171,8 +172,14 @@ def _table(c: Collector, data: dict, key: str, example: str) -> dict:
     return {}
 
 
-def build(data: dict[str, Any], path: str, text: str) -> tuple[Store, list[Problem]]:
-    """Validate parsed TOML and build a Store; problems come back sorted by line."""
+def build(
+    data: dict[str, Any], path: str, text: str, *, known: dict[str, set[str]] | None = None, file: str = ""
+) -> tuple[Store, list[Problem]]:
+    """Validate parsed TOML and build a Store; problems come back sorted by line.
+
+    `known` (the ids of every file of a store in several files) and `file` (this one's path among
+    them) are `timeline.store.include`'s: references are checked against all the files' ids.
+    """
     c = Collector(text, path)
     check_keys(c, data, TOP_KEYS, Where(""), "top level")
     meta = _table(c, data, "store", '[store] with title = "…"')
@@ -184,7 +191,7 @@ def build(data: dict[str, Any], path: str, text: str) -> tuple[Store, list[Probl
     raw_sources = _table(c, data, "sources", "[sources.tass]")
     # Events check their references against these as they are read, so each problem is
     # placed at the item that has it.
-    c.actor_ids, c.source_ids = raw_actors, raw_sources
+    c.actor_ids, c.source_ids = (known["actors"], known["sources"]) if known else (raw_actors, raw_sources)
     at = _entry_lines(c, {"actors": raw_actors, "sources": raw_sources})
     actors: dict[str, Actor] = {}
     for aid, raw in raw_actors.items():
@@ -230,8 +237,15 @@ def build(data: dict[str, Any], path: str, text: str) -> tuple[Store, list[Probl
         description=description,
         check=check,
     )
-    references(c, store, set(by_id) | _all_ids(raw_events))
+    references(c, store, known["events"] if known else set(by_id) | _all_ids(raw_events))
     c.problems.sort(key=lambda p: p.line or 0)
+    if file:
+        store = replace(
+            store,
+            events=tuple(replace(e, file=file) for e in store.events),
+            actors={k: replace(a, file=file) for k, a in store.actors.items()},
+            sources={k: replace(x, file=file) for k, x in store.sources.items()},
+        )
     return store, c.problems
 
 

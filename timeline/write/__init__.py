@@ -50,6 +50,7 @@ class Written:
     dry_run: bool
     skipped: tuple[str, ...] = ()
     also: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> ids registered on the way
+    file: Path | None = None  # the included file the last Insert went to; None: the store's own file
 
 
 def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[Problem]]:
@@ -69,6 +70,7 @@ def transact(
     dry_run: bool = False,
     step: Step | None = None,
     on_wait: Callable[[], None] | None = None,
+    into: Path | None = None,
 ) -> Written:
     """Add what `plan(store)` returns (an Insert, or several of different kinds) to the store, all or nothing.
 
@@ -77,15 +79,32 @@ def transact(
     With `dry_run`, nothing is locked, created or written. A large store is read through its
     cache, checked against its index instead of parsed again, and its cache is brought up to
     date in the same transaction, so the next command finds it warm.
+
+    A store that includes other files (`timeline.write.book`) takes each table in the file it
+    belongs in, or the events in `into`.
     """
+    from timeline.write import book
+
     say = step or (lambda _: None)
     path = real_path(path)
     if dry_run:
-        return _apply(path, snapshot(path), plan, say, dry_run=True)[0]
+        before = snapshot(path)
+        data = book.includes(before, str(path))
+        if data is not None:
+            return book.apply(path, before, data, plan, dry_run=True, into=into)
+        if into is not None:
+            _only_one_file(path, into)
+        return _apply(path, before, plan, say, dry_run=True)[0]
     check_writable(path)
     with locked(path, on_wait=on_wait):
         sweep(path)
         before = snapshot(path)
+        data = book.includes(before, str(path))
+        if data is not None:
+            say("checking")
+            return book.apply(path, before, data, plan, dry_run=False, into=into)
+        if into is not None:
+            _only_one_file(path, into)
         written, new_bytes = _apply(path, before, plan, say, dry_run=False)
         if not written.ids:
             return written
@@ -99,6 +118,16 @@ def transact(
 
             after_write(path, before, new_bytes, written, since)
         return written
+
+
+def _only_one_file(path: Path, into: Path) -> None:
+    """`into` for a store of one file: only the store itself."""
+    try:
+        same = path.samefile(into)
+    except OSError:
+        same = False
+    if not same:
+        raise UsageError(f"--into: {into} is not the store, which includes no other files; leave --into out")
 
 
 def _current(path: Path, before: Snapshot, name: str) -> Store | None:
@@ -138,11 +167,22 @@ def _apply(
     if not main.tables:
         return Written(path, (), "", 0, store, dry_run, main.skipped), (before.data,)
     todo = [i for i in inserts if i.tables]
-    data = before.data
+    new_bytes, blocks, line = _spliced(before.data, text, name, todo)
+    say("validating")
+    if old_data is not None:
+        _validate(name, decode(b"".join(new_bytes), name), old_data, blocks, todo)
+    else:
+        _validate_cached(name, store, blocks, todo)
+    also = {i.kind: _ids(i) for i in todo if i is not main}
+    return Written(path, _ids(main), "\n".join(blocks), line, store, dry_run, main.skipped, also), new_bytes
+
+
+def _spliced(data: bytes, text: str | None, name: str, todo: list[Insert]) -> tuple[tuple[bytes, ...], list[str], int]:
+    """The file's bytes with each Insert's tables put in their place (the old bytes are never copied
+    to add a few hundred); the blocks' text, and the line of the last one."""
     # The store's own line ending, from its first line (a mixed file keeps its first line's).
     first_end = data.find(b"\n")
     nl = "\r\n" if first_end > 0 and data[first_end - 1 : first_end] == b"\r" else "\n"
-    # Each insert's place in the old bytes; the old bytes are never copied to add a few hundred.
     spliced: list[tuple[int, bytes]] = []
     blocks: list[str] = []
     line = 0
@@ -166,14 +206,7 @@ def _apply(
         line = data.count(b"\n", 0, cut) + 1 + earlier + before_block.count("\n")
         spliced.append((cut, added))
         blocks.append(block)
-    new_bytes = _splice(data, spliced)
-    say("validating")
-    if old_data is not None:
-        _validate(name, decode(b"".join(new_bytes), name), old_data, blocks, todo)
-    else:
-        _validate_cached(name, store, blocks, todo)
-    also = {i.kind: _ids(i) for i in todo if i is not main}
-    return Written(path, _ids(main), "\n".join(blocks), line, store, dry_run, main.skipped, also), new_bytes
+    return _splice(data, spliced), blocks, line
 
 
 def _splice(data: bytes, spliced: list[tuple[int, bytes]]) -> tuple[bytes, ...]:

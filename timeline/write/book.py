@@ -1,0 +1,266 @@
+"""Writing to a store in several files (`[store] include`): each new table goes to one file.
+
+New events go to the file of the event just before them in time (a store kept by year puts a
+2024 event with the 2024 events), or to the file `into` names; new actors and sources go to the
+file that holds most of their kind. The main file's lock serialises every writer of the store,
+the whole store is validated with the new text before anything is written, and each file is
+replaced atomically on its own: actors and sources first, so that a failure between two files
+leaves a valid store (new names no event uses yet), never an event citing a missing name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from timeline.errors import StoreError, TimelineError, UsageError
+from timeline.model import Store
+from timeline.store.include import Folder
+from timeline.write.file import Snapshot, check_writable, ensure_unchanged, real_path, snapshot, write_atomic
+
+# A cheap first look: only a store whose main file may say `include = …` is parsed to find out.
+_MAY_INCLUDE = re.compile(rb"^[ \t]*include[ \t]*=", re.MULTILINE)
+
+
+def includes(before: Snapshot, name: str) -> dict[str, Any] | None:
+    """The main file's parsed data when it includes other files; None for a one-file store."""
+    from timeline.store import decode, parse_toml
+    from timeline.store.include import patterns
+
+    if not _MAY_INCLUDE.search(before.data):
+        return None
+    data = parse_toml(decode(before.data, name), name)
+    return data if patterns(data) is not None else None
+
+
+class _Edited(Folder):
+    """The store's files with some of them as they would be after the write."""
+
+    def __init__(self, main: Path, texts: dict[str, str]) -> None:
+        super().__init__(main)
+        self.texts = texts
+
+    def read(self, rel: str) -> tuple[str, str]:
+        if rel in self.texts:
+            from timeline.store.read import shown
+
+            return self.texts[rel], shown(self.base / rel)
+        return super().read(rel)
+
+
+def apply(
+    path: Path,
+    before: Snapshot,
+    data: dict[str, Any],
+    plan: Callable[[Store], Any],
+    *,
+    dry_run: bool,
+    into: Path | None,
+) -> Any:
+    """Plan, place, validate and (unless `dry_run`) write; the Written of the last Insert."""
+    from timeline import store as store_mod
+    from timeline.write import Insert, Written, _ids, _spliced
+
+    name = str(path)
+    text = store_mod.decode(before.data, name)
+    store, problems = store_mod.build(data, name, text, Folder(path))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more; see 'timeline check')" if len(errors) > 1 else ""
+        raise StoreError(
+            f"{errors[0].brief()}{more}; fix the store first: nothing is written to a store that does not load",
+            problems=tuple(errors),
+        )
+    target = _chosen(path, store, into)
+    planned = plan(store)
+    inserts: Sequence[Insert] = (planned,) if isinstance(planned, Insert) else tuple(planned)
+    main = inserts[-1]
+    if not main.tables:
+        return Written(path, (), "", 0, store, dry_run, main.skipped)
+    todo = [i for i in inserts if i.tables]
+    by_file: dict[str, list[Insert]] = {}
+    near = _Neighbours(store)
+    for insert in todo:
+        if insert.kind != "events":
+            by_file.setdefault(_home(store, insert), []).append(insert)
+            continue
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for table in insert.tables:
+            groups.setdefault(target if target is not None else near.file(table), []).append(table)
+        for rel, tables in groups.items():
+            by_file.setdefault(rel, []).append(Insert("events", tables))
+    base = path.parent
+    snaps = {rel: before if rel == "" else snapshot(real_path(base / rel)) for rel in by_file}
+    out: dict[str, tuple[bytes, ...]] = {}
+    texts: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for rel, some in by_file.items():
+        file_name = name if rel == "" else str(base / rel)
+        out[rel], _, lines[rel] = _spliced(snaps[rel].data, None, file_name, some)
+        texts[rel] = store_mod.decode(b"".join(out[rel]), file_name)
+    _validate(path, text, texts)
+    homes = [rel for rel, some in by_file.items() if any(i.kind == main.kind for i in some)]
+    home = homes[-1]
+    block = "\n".join(_render(i) for i in todo)
+    also = {i.kind: _ids(i) for i in todo if i is not main}
+    file = base / home if home and len(homes) == 1 else None
+    line = lines[home] if len(homes) == 1 else 0  # events spread over several files have no one line
+    written = Written(path, _ids(main), block, line, store, dry_run, main.skipped, also, file)
+    if dry_run:
+        return written
+    # Names first: should a later file fail, the store is still valid.
+    for rel in sorted(by_file, key=lambda r: any(i.kind == "events" for i in by_file[r])):
+        _replace(path if rel == "" else real_path(base / rel), snaps[rel], out[rel])
+    return written
+
+
+def _replace(file: Path, before: Snapshot, data: tuple[bytes, ...]) -> None:
+    check_writable(file)
+    write_atomic(file, data, check=lambda: ensure_unchanged(file, before))
+
+
+def _render(insert: Any) -> str:
+    from timeline.write import render
+
+    return render(insert)
+
+
+def _validate(path: Path, text: str, texts: dict[str, str]) -> None:
+    """The whole store, with the new text in its files, must load cleanly."""
+    from timeline import store as store_mod
+
+    name = str(path)
+    main = texts.get("", text)
+    try:
+        _, problems = store_mod.build(store_mod.parse_toml(main, name), name, main, _Edited(path, texts))
+    except StoreError as e:
+        raise TimelineError(f"the new entry would break the store ({e.message}); nothing was written") from None
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise TimelineError(
+            f"the new entry would not load: {errors[0].brief()}; nothing was written", problems=tuple(errors)
+        )
+
+
+def _chosen(path: Path, store: Store, into: Path | None) -> str | None:
+    """The file `into` names, as the store knows it ("" for the main file); None when not given."""
+    if into is None:
+        return None
+    for rel in ("", *store.files):
+        candidate = path if rel == "" else path.parent / rel
+        try:
+            if candidate.samefile(into):
+                return rel
+        except OSError:
+            continue
+    known = ", ".join([str(path), *(str(path.parent / r) for r in store.files)])
+    raise UsageError(f"--into: {into} is not one of the store's files ({known}); name one of them")
+
+
+def _home(store: Store, insert: Any) -> str:
+    """Where new actors or sources go: the file that holds most of their kind (else the main file)."""
+    table = store.actors if insert.kind == "actors" else store.sources
+    counts: dict[str, int] = {}
+    for thing in table.values():
+        counts[thing.file] = counts.get(thing.file, 0) + 1
+    return max(counts, key=lambda rel: counts[rel]) if counts else ""
+
+
+class _Neighbours:
+    """The file of the event just before a date (else the first event after it; else the main file)."""
+
+    def __init__(self, store: Store) -> None:
+        ordered = sorted(store.events, key=lambda e: (e.date.sort_key(), e.index))
+        self.keys = [e.date.sort_key() for e in ordered]
+        self.files = [e.file for e in ordered]
+
+    def file(self, table: dict[str, Any]) -> str:
+        from bisect import bisect_right
+
+        from timeline import dates
+
+        if not self.files:
+            return ""
+        try:
+            key = dates.from_toml(table["date"]).sort_key()
+        except (KeyError, ValueError, TypeError):
+            return self.files[-1]
+        at = bisect_right(self.keys, key)
+        return self.files[at - 1] if at else self.files[0]
+
+
+def file_of(main: Path, item: str) -> str:
+    """The included file that defines event, actor or source `item` ("" for the main file, or when
+    the store is one file or has no such item)."""
+    from timeline import store as store_mod
+
+    before = snapshot(main)
+    data = includes(before, str(main))
+    if data is None:
+        return ""
+    name = str(main)
+    built, _ = store_mod.build(data, name, store_mod.decode(before.data, name), Folder(main))
+    thing = built.by_id.get(item) or built.actors.get(item) or built.sources.get(item)
+    return thing.file if thing is not None else ""
+
+
+def problems(main: Path, rel: str, data: bytes, *, links: bool = False) -> list[Any]:
+    """Every load error of the store were its file `rel` ("" the main file) to hold `data`; [] when
+    clean. With `links`, a store that loads is also held to the link rules writes refuse (E009, E010)."""
+    from timeline import store as store_mod
+    from timeline.model import Problem
+
+    name = str(main) if rel == "" else str(main.parent / rel)
+    try:
+        texts = {rel: store_mod.decode(data, name) if data.strip() else ""}
+        main_text = texts[""] if rel == "" else store_mod.decode(snapshot(main).data, str(main))
+        parsed = store_mod.parse_toml(main_text, str(main))
+        files = _Edited(main, texts)
+        _, found = store_mod.build(parsed, str(main), main_text, files)
+        errors = [p for p in found if p.severity == "error"]
+        if errors or not links:
+            return errors
+        from timeline.lint import findings
+
+        on = frozenset({"E009", "E010"})
+        return [p for p in findings(parsed, main_text, str(main), on=on, files=files)[0] if p.code in on]
+    except StoreError as e:
+        return list(e.problems) or [Problem("E001", "error", e.message.removeprefix(f"{name}: "), name)]
+
+
+def store_of(path: Path, data: bytes) -> tuple[Path, str] | None:
+    """The store a file belongs to when it is part of one in several files: (main file, its path
+    among the store's files, "" for the main file itself); None for a store of one file.
+
+    `data` is the file's own text (a file with `include` is a main file); otherwise the nearest
+    events.toml above it whose includes match it is its main file.
+    """
+    from timeline.store import STORE_NAME, decode, parse_toml
+    from timeline.store.include import patterns
+
+    name = str(path)
+    if _MAY_INCLUDE.search(data):
+        try:
+            if patterns(parse_toml(decode(data, name), name)) is not None:
+                return path, ""
+        except StoreError:
+            return None
+    here = path.absolute()
+    for folder in here.parents:
+        main = folder / STORE_NAME
+        if main == here or not main.is_file():
+            continue
+        try:
+            before = snapshot(main)
+            found = includes(before, str(main))
+        except StoreError:
+            continue
+        if found is None:
+            continue
+        rel = here.relative_to(folder).as_posix()
+        folder_files = Folder(main)
+        if any(isinstance(p, str) and rel in folder_files.match(p) for p in patterns(found) or []):
+            return main, rel
+    return None
