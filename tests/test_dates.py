@@ -111,10 +111,9 @@ def test_interval_ends_and_flags() -> None:
     open_start, unknown_start = parse("../2024-02-09"), parse("/2024-02-09")
     assert open_start.is_interval and open_start.start is None
     assert open_start.end == parse("2024-02-09")
-    assert (open_start.open_start, open_start.unknown_start) == (True, False)
-    assert (unknown_start.open_start, unknown_start.unknown_start) == (False, True)
+    assert (open_start.open_start, unknown_start.open_start, unknown_start.start) == (True, False, None)
     assert open_start.sort_key() == unknown_start.sort_key()
-    assert parse("2024-01/").unknown_end and parse("2024-01/..").open_end
+    assert parse("2024-01/").end is None and not parse("2024-01/").open_end and parse("2024-01/..").open_end
     assert not parse("2024-02-09").is_interval
 
 

@@ -81,10 +81,9 @@ class EDate:
     start: EDate | None = None
     end: EDate | None = None
     time: str | None = None  # "14:30+06:00", clock and offset as written
-    open_start: bool = False  # "../x": the span reaches back indefinitely
-    open_end: bool = False  # "x/..": the span goes on indefinitely
-    unknown_start: bool = False  # "/x": the span has a start nobody knows
-    unknown_end: bool = False  # "x/"
+    # "../x": the span reaches back indefinitely; "/x" (neither open nor a start) has a start nobody knows.
+    open_start: bool = False
+    open_end: bool = False  # "x/..": the span goes on indefinitely; "x/": an end nobody knows
     members: tuple[EDate, ...] = ()  # for "set": the dates it is one of
 
     @property
@@ -148,8 +147,6 @@ def parse(text: str) -> EDate:
         end=end,
         open_start=a == "..",
         open_end=b == "..",
-        unknown_start=a == "",
-        unknown_end=b == "",
     )
 
 
