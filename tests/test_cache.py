@@ -367,7 +367,7 @@ def test_a_warning_about_links_comes_from_the_index(bundled):
     full = store.load(bundled)
     (event, message), *_ = order.contradictions(full)
     cache.load(bundled)
-    assert cached(bundled).events.engine.warning() == (event.line, message)
+    assert cached(bundled).events.engine.warning() == (event.file, event.line, message)
 
 
 def test_limit_without_a_filter_builds_only_what_it_shows(bundled):

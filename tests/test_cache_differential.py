@@ -13,6 +13,8 @@ import contextlib
 import io
 import os
 import random
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -225,10 +227,34 @@ class Store(RuleBasedStateMachine):
     def every_read_answers_the_same(self) -> None:
         if not self.path.exists():
             return
-        for args in READS:
-            assert invoke([*args, "--file", str(self.path)], cached=True) == invoke(
-                [*args, "--file", str(self.path)], cached=False
-            ), args
+        for store in (self.path, self.mirror()):
+            for args in READS:
+                assert invoke([*args, "--file", str(store)], cached=True) == invoke(
+                    [*args, "--file", str(store)], cached=False
+                ), (store.name, args)
+
+    def mirror(self) -> Path:
+        """The same store kept in several files (its events by month), rewriting only the files that
+        changed, so that the cache of a store in several files is updated as edits come."""
+        text = self.path.read_bytes().decode("utf-8", "replace")
+        book = self.folder / "book"
+        (book / "months").mkdir(parents=True, exist_ok=True)
+        starts = [m.start() for m in re.finditer(r"^\[\[events\]\][ \t\r]*$", text, re.M)]
+        head = text[: starts[0]] if starts else text
+        head = re.sub(r"^\[store\][ \t\r]*\n", '[store]\ninclude = ["months/*.toml"]\n', head, count=1, flags=re.M)
+        files = {book / "events.toml": head, book / "months" / "none.toml": ""}
+        for n, at in enumerate(starts):
+            block = text[at : starts[n + 1] if n + 1 < len(starts) else len(text)]
+            month = re.search(r'date = "\d{4}-?(\d\d)?', block)
+            name = book / "months" / f"{(month.group(1) if month else None) or 'none'}.toml"
+            files[name] = files.get(name, "") + block
+        for old in (book / "months").glob("*.toml"):
+            if old not in files:
+                old.unlink()
+        for path, content in files.items():
+            if not path.exists() or path.read_bytes() != content.encode():
+                path.write_bytes(content.encode())
+        return book / "events.toml"
 
 
 @pytest.fixture

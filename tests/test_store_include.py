@@ -64,9 +64,12 @@ sources = ["wire"]
 """
 
 
-@pytest.fixture
-def book(tmp_path) -> Path:
-    """A store of three files in the test's folder: the main file, its actors, one year."""
+@pytest.fixture(params=["read in full", "through the cache"])
+def book(tmp_path, request, monkeypatch) -> Path:
+    """A store of three files in the test's folder: the main file, its actors, one year; each test
+    runs on it read in full and read through the cache (as a large store is)."""
+    if request.param == "through the cache":
+        monkeypatch.setattr(cache, "MIN_BYTES", 0)
     (tmp_path / "years").mkdir()
     (tmp_path / "events.toml").write_text(MAIN, encoding="utf-8")
     (tmp_path / "people.toml").write_text(PEOPLE, encoding="utf-8")
@@ -172,14 +175,57 @@ def test_check_reports_each_file_in_load_order(book, capsys):
     assert files == ["events.toml", "years/2023.toml", "years/2023.toml"]  # N001 for each single-sourced event
 
 
-def test_the_cache_never_serves_an_included_file_stale(book, monkeypatch):
-    """The cache keys one file's bytes, so a store with includes is read in full every time."""
+def test_the_cache_reads_the_files_as_one_and_sees_a_change_in_any(book, monkeypatch):
+    """The entry is keyed by all the files: an edit of an included file, or a new file a pattern
+    matches, is seen; events, actors and lines come back as the full load gives them."""
     monkeypatch.setattr(cache, "MIN_BYTES", 0)
-    assert cache.load(book).by_id["letter"].title == "A letter is sent"
+    main = Path("events.toml")
+    first = cache.load(main)
+    assert getattr(first.events, "engine", None) is not None
+    full = store.load(main)
+    assert [(e.id, e.file, e.line, e.index) for e in first.events] == [
+        (e.id, e.file, e.line, e.index) for e in full.events
+    ]
+    assert {k: (a.file, a.line) for k, a in first.actors.items()} == {
+        k: (a.file, a.line) for k, a in full.actors.items()
+    }
+    assert dict(first.files) == dict(full.files)
     year = book.parent / "years" / "2023.toml"
     year.write_text(Y2023.replace("A letter is sent", "A letter is delivered"))
-    assert cache.load(book).by_id["letter"].title == "A letter is delivered"
-    assert getattr(cache.load(book).events, "engine", None) is None
+    assert cache.load(main).by_id["letter"].title == "A letter is delivered"
+    (book.parent / "years" / "2024.toml").write_text(EVENT.format(id="visit", date="2024-05-01", title="A visit"))
+    again = cache.load(main)
+    assert again.by_id["visit"].file == "years/2024.toml" and again.by_id["visit"].line == 2
+    assert getattr(again.events, "engine", None) is not None
+
+
+def test_a_file_the_cache_cannot_join_is_read_in_full(book, monkeypatch):
+    """Keys before the first table would join the file before it: such a store is read file by file."""
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    (book.parent / "people.toml").write_text('actors.carol.name = "Carol"\n' + PEOPLE)
+    loaded = cache.load(Path("events.toml"))
+    assert getattr(loaded.events, "engine", None) is None
+    assert loaded.actors["carol"].file == "people.toml"
+
+
+def test_a_string_left_open_for_the_next_file_to_close_is_an_error_cached_or_not(book, monkeypatch):
+    """Joined, people.toml's open string would swallow the year file's first lines and parse; the
+    store is not valid file by file, so the cache must not serve it either."""
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    (book.parent / "people.toml").write_text(PEOPLE + 'bio = """\n')
+    (book.parent / "years" / "2023.toml").write_text('"""\n' + Y2023)
+    with pytest.raises(StoreError, match="people.toml"):
+        store.load(Path("events.toml"))
+    with pytest.raises(StoreError, match="people.toml"):
+        cache.load(Path("events.toml"))
+
+
+def test_a_small_main_file_of_a_large_store_is_cached(book, monkeypatch):
+    """The size that decides is the files' together, not the main file's."""
+    monkeypatch.setattr(cache, "MIN_BYTES", len(MAIN) + 10)
+    assert getattr(cache.load(Path("events.toml")).events, "engine", None) is not None
+    monkeypatch.setattr(cache, "MIN_BYTES", 10**6)
+    assert getattr(cache.load(Path("events.toml")).events, "engine", None) is None
 
 
 # ---- writing --------------------------------------------------------------------------------
@@ -336,3 +382,12 @@ def test_the_merge_driver_checks_each_file_as_part_of_its_store(repo, capsys):
     ids = {e.id: e.file for e in store.load(Path("events.toml")).events}
     assert ids["theirs-main"] == ids["ours-main"] == ""
     assert ids["theirs-year"] == ids["ours-year"] == "years/2023.toml"
+
+
+def test_lists_warning_names_the_file_of_the_contradiction(book, capsys):
+    """`list` warns of the first contradiction at its own file and line, cached or not."""
+    year = book.parent / "years" / "2023.toml"
+    year.write_text(Y2023.replace('in_response_to = ["letter"]', 'in_response_to = ["letter"]\nafter = ["law"]'))
+    code, _, err = run(capsys, "list")
+    assert code == 0
+    assert err.startswith("timeline: warning: years/2023.toml:8: event 'reply': field 'after': puts 'reply' after")

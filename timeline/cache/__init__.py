@@ -66,7 +66,7 @@ def open_store(path: Path, *, progress: Progress | None = None, seen: Seen | Non
         return Opened(store_mod.load(path))  # it says what is wrong with the path
     import stat
 
-    if not stat.S_ISREG(st.st_mode) or st.st_size < MIN_BYTES:
+    if not stat.S_ISREG(st.st_mode) or (st.st_size < MIN_BYTES and not _large_book(path)):
         return Opened(store_mod.load(path))
     from timeline.cache import files
 
@@ -82,6 +82,19 @@ def open_store(path: Path, *, progress: Progress | None = None, seen: Seen | Non
     if isinstance(found, Store):
         return Opened(found)
     return Opened(_lazy(found))
+
+
+def _large_book(path: Path) -> bool:
+    """A small main file whose store includes files that are large together (worth caching)."""
+    from timeline.cache.book import MAY_INCLUDE, read
+
+    try:
+        if not MAY_INCLUDE.search(path.read_bytes()):
+            return False
+        together = read(path)
+    except OSError:
+        return False
+    return together is not None and len(together.seen.data) >= MIN_BYTES
 
 
 def memo(path: Path, key: str, compute: Callable[[], Any]) -> Any:
@@ -106,6 +119,7 @@ def _lazy(engine: Any) -> Store:
         title=head.title,
         description=head.description,
         check=head.check,
+        files=head.files,
     )
 
 

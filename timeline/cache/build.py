@@ -100,8 +100,9 @@ class Head:
     blocks: list[Block] = field(default_factory=list)
 
 
-def read_head(data: bytes, parts: Sequence[Block], name: str) -> Head:
-    """Parse the head blocks together; Rebuild when they do not parse or hold events."""
+def read_head(data: bytes, parts: Sequence[Block], name: str, *, book: bool = False) -> Head:
+    """Parse the head blocks together; Rebuild when they do not parse or hold events, or include
+    other files (unless `book`: the text is a store's files joined, `timeline.cache.book`)."""
     import tomli
 
     from timeline.store import decode
@@ -114,7 +115,7 @@ def read_head(data: bytes, parts: Sequence[Block], name: str) -> Head:
         raise Rebuild("the head does not parse on its own") from None
     if "events" in parsed:
         raise Rebuild("events written as a table or array in the head")
-    if isinstance(parsed.get("store"), dict) and "include" in parsed["store"]:
+    if not book and isinstance(parsed.get("store"), dict) and "include" in parsed["store"]:
         # The entry is keyed by one file's bytes; a store in several files is read in full.
         raise Rebuild("the store includes other files")
     return Head(parsed, head)

@@ -10,9 +10,11 @@ load's, `index` and `line` included.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 
+from timeline.cache.book import place
 from timeline.cache.entry import Damaged, Entry, unpack
 from timeline.model import Event, Store
 from timeline.query.order import Placement, Relation
@@ -28,11 +30,19 @@ class Engine:
     answer. Events already built came from checked rows, so they are kept.
     """
 
-    def __init__(self, entry: Entry, name: str, head: Store, renew: Callable[[], Entry] | None = None) -> None:
+    def __init__(
+        self,
+        entry: Entry,
+        name: str,
+        head: Store,
+        renew: Callable[[], Entry] | None = None,
+        parts: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.entry = entry
         self.name = name
         self.head = head
         self.renew = renew
+        self.parts = parts  # a store's files joined: where each included file begins (cache.book)
         self._built: dict[int, Event] = {}  # by position
         self._loaded: dict[str, Any] = {}
 
@@ -190,6 +200,9 @@ class Engine:
             e = event(c, p, raw, lines[p])
             if e is None or c.problems or e.id != eid:
                 raise Damaged(f"event at {p}")
+            if self.parts:
+                file, line = place(self.parts, e.line)
+                e = replace(e, file=file, line=line)
             built[p] = e
         self._built.update(built)
 
@@ -209,10 +222,13 @@ class Engine:
         cyclic = self._get("cyclic", lambda: tuple(self.entry.meta("cyclic")))
         return Placement(earliest, latest, depth, cyclic)
 
-    def warning(self) -> tuple[int, str] | None:
-        """The store's first contradiction (line, message), as `list` warns about it."""
+    def warning(self) -> tuple[str, int, str] | None:
+        """The store's first contradiction (file, "" the main one; line; message), as `list` warns about it."""
         found = self._get("warning", lambda: self.entry.meta("warning"))
-        return (int(found[0]), str(found[1])) if found else None
+        if not found:
+            return None
+        file, line = place(self.parts, int(found[0])) if self.parts else ("", int(found[0]))
+        return file, line, str(found[1])
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value kept with the entry under `key` until the store changes; worked out when missing."""

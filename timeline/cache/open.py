@@ -19,33 +19,54 @@ from timeline.cache.files import Seen
 
 def open_engine(path: Path, real: str, where: Path, *, progress: Any = None, seen: Seen | None = None) -> Any:
     """An Engine over a fresh entry for the store at `path`, or a fully loaded Store when the
-    store cannot be cached (it has problems: then StoreError, as a full load raises)."""
+    store cannot be cached (it has problems: then StoreError, as a full load raises).
+
+    A store in several files is read as one joined text (`timeline.cache.book`)."""
     from timeline.cache import version
     from timeline.store import shown
 
     name = shown(path)
     wanted = version()
     entry = _existing(where)
+    got: Seen | None = None
+    parts: list[dict[str, Any]] | None = None
     try:
         if entry is not None:
-            stamp = entry.metas(["version", "file"])
+            stamp = entry.metas(["version", "file", "parts"])
             if stamp.get("version") == wanted and (stamp.get("file") or {}).get("real") == real:
-                fresh = _fresh(path, entry, stamp["file"], seen)
-                if fresh is not None:
-                    return _engine(entry, name, path, real, where)
+                if stamp.get("parts") is None:
+                    if _fresh(path, entry, stamp["file"], seen) is not None:
+                        return _engine(entry, name, path, real, where)
+                else:
+                    got, parts = _current(path, seen)
+                    if parts is not None and hashlib.sha256(got.data).hexdigest() == stamp["file"].get("digest"):
+                        return _engine(entry, name, path, real, where)
                 from timeline.cache.update import update
 
                 entry.close()
                 entry = None
-                got = _read(path, seen)
-                if update(where, real, got, name):
+                if got is None:
+                    got, parts = _current(path, seen)
+                if update(where, real, got, name, parts=parts):
                     return _engine(Entry.open(where), name, path, real, where)
-                return build(path, real, where, name, got, progress)
+                return build(path, real, where, name, got, progress, parts)
     except Damaged:
         pass
     if entry is not None:
         entry.close()
-    return build(path, real, where, name, _read(path, seen), progress)
+    if got is None:
+        got, parts = _current(path, seen)
+    return build(path, real, where, name, got, progress, parts)
+
+
+def _current(path: Path, seen: Seen | None) -> tuple[Seen, list[dict[str, Any]] | None]:
+    """The store's text as the entry describes it: the file's bytes, or a store's files joined
+    (then also where each included file begins in the text)."""
+    from timeline.cache import book
+
+    got = _read(path, seen)
+    together = book.joined(path, got)
+    return (got, None) if together is None else (together.seen, together.parts)
 
 
 def _existing(where: Path) -> Entry | None:
@@ -60,6 +81,7 @@ def _existing(where: Path) -> Entry | None:
 def _engine(entry: Entry, name: str, path: Path, real: str, where: Path) -> Any:
     from dataclasses import replace
 
+    from timeline.cache.book import place
     from timeline.cache.build import Head, check_head
     from timeline.cache.engine import Engine
 
@@ -67,14 +89,24 @@ def _engine(entry: Entry, name: str, path: Path, real: str, where: Path) -> Any:
         head = check_head(Head(entry.meta("head"), []), name)
         lines = entry.meta("entry_lines")
         digest = entry.meta("file")["digest"]
+        parts = entry.meta("parts", None)
     except Exception as e:  # noqa: BLE001 - the head was valid when written; anything else is damage
         raise Damaged(f"head: {e}") from None
+
+    def where_in(key: str, thing: Any) -> Any:
+        line = lines.get(key, thing.line)
+        if not parts:
+            return replace(thing, line=line)
+        file, line = place(parts, line)
+        return replace(thing, line=line, file=file)
+
     head = replace(
         head,
-        actors={k: replace(a, line=lines.get(f"actors.{k}", a.line)) for k, a in head.actors.items()},
-        sources={k: replace(s, line=lines.get(f"sources.{k}", s.line)) for k, s in head.sources.items()},
+        actors={k: where_in(f"actors.{k}", a) for k, a in head.actors.items()},
+        sources={k: where_in(f"sources.{k}", s) for k, s in head.sources.items()},
+        files={p["file"]: p["index"] for p in parts or []},
     )
-    return Engine(entry, name, head, lambda: _renew(path, real, where, name, digest))
+    return Engine(entry, name, head, lambda: _renew(path, real, where, name, digest), parts)
 
 
 def _renew(path: Path, real: str, where: Path, name: str, digest: str) -> Entry:
@@ -83,11 +115,11 @@ def _renew(path: Path, real: str, where: Path, name: str, digest: str) -> Entry:
 
     with contextlib.suppress(OSError):
         os.unlink(where)
-    got = _read(path, None)
+    got, parts = _current(path, None)
     again = "changed while it was being read; run the command again"
     if hashlib.sha256(got.data).hexdigest() != digest:
         raise TimelineError(f"{name}: {again}")
-    found = build(path, real, where, name, got, None)
+    found = build(path, real, where, name, got, None, parts)
     if not hasattr(found, "entry"):
         raise TimelineError(f"{name}: {again}")
     return found.entry
@@ -147,9 +179,11 @@ def stamp(real: str, data: bytes | tuple[bytes, ...], st: os.stat_result, since:
     return {"real": real, "stat": files.stat_key(st), "digest": digest.hexdigest(), "verified": since}
 
 
-def build(path: Path, real: str, where: Path, name: str, got: Seen, progress: Any) -> Any:
-    """Build the entry from the store's bytes and return an Engine on it; a full load when the
-    store has problems or its blocks cannot be read apart."""
+def build(
+    path: Path, real: str, where: Path, name: str, got: Seen, progress: Any, parts: list[dict[str, Any]] | None = None
+) -> Any:
+    """Build the entry from the store's bytes (its files joined, with `parts`) and return an
+    Engine on it; a full load when the store has problems or its blocks cannot be read apart."""
     from timeline import store as store_mod
     from timeline.cache import blocks, version
     from timeline.cache import build as builder
@@ -157,29 +191,36 @@ def build(path: Path, real: str, where: Path, name: str, got: Seen, progress: An
     from timeline.store.include import Folder
 
     data = got.data
+
+    def full() -> Any:
+        if parts is not None:
+            return store_mod.valid(*store_mod.validate(path))  # file by file, each problem in its file
+        return store_mod.valid(*store_mod.validate_text(text, name, Folder(path)))
+
     text = decode(data, name)  # encoding errors: the full load's own message
     try:
-        parts = blocks.split(data)
-        head = builder.read_head(data, parts, name)
+        cut = blocks.split(data)
+        head = builder.read_head(data, cut, name, book=parts is not None)
         checked = builder.check_head(head, name)
-        chunks = builder.parse_all(data, parts, name, checked.actors, checked.sources, progress)
+        chunks = builder.parse_all(data, cut, name, checked.actors, checked.sources, progress)
         _links_hold(chunks)
     except builder.Rebuild:
-        return store_mod.valid(*store_mod.validate_text(text, name, Folder(path)))
+        return full()
     files.sweep(where.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{where.name}.", suffix=".building", dir=where.parent)
     os.close(fd)
     os.unlink(tmp)  # sqlite makes the file itself; mkstemp only chose a name no one else has
     try:
         lines = {b.key: b.line for b in head.blocks if b.kind == blocks.ENTRY}
-        meta = {"version": version(), "entry_lines": lines, "file": stamp(real, data, got.st, got.since)}
+        meta: dict[str, Any] = {"version": version(), "entry_lines": lines, "parts": parts}
+        meta["file"] = stamp(real, data, got.st, got.since)
         builder.write(Path(tmp), head, chunks, meta)
         os.replace(tmp, where)
     except (OSError, Damaged):
         # A cache that cannot be written is only a slower next run.
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        return store_mod.valid(*store_mod.validate_text(text, name, Folder(path)))
+        return full()
     return _engine(Entry.open(where), name, path, real, where)
 
 

@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 MOST = 0.25
 
 
-def update(where: Path, real: str, got: Seen, name: str, *, head_may_change: bool = True) -> bool:
+def update(
+    where: Path,
+    real: str,
+    got: Seen,
+    name: str,
+    *,
+    head_may_change: bool = True,
+    parts: list[dict[str, Any]] | None = None,
+) -> bool:
     """Bring the entry at `where` up to the store's bytes (`got`); False when it must be built anew."""
     from timeline.cache.build import read_head
     from timeline.cache.open import stamp
@@ -40,8 +48,8 @@ def update(where: Path, real: str, got: Seen, name: str, *, head_may_change: boo
     except Damaged:
         return False
     try:
-        parts = blocks_mod.split(data)
-        head = read_head(data, parts, name)
+        cut = blocks_mod.split(data)
+        head = read_head(data, cut, name, book=parts is not None)
         # All or nothing: a step that gives up raises, so the transaction rolls back whatever the
         # steps before it changed (a new head kept with the old events would outlive this call).
         with entry.transaction():
@@ -51,10 +59,13 @@ def update(where: Path, real: str, got: Seen, name: str, *, head_may_change: boo
             if moved and not (head_may_change and _head_holds(entry, head, name)):
                 raise Rebuild("the head changed")
             store = check_head(head, name)
-            if not apply(entry, data, [b for b in parts if b.kind == blocks_mod.EVENT], store, name):
+            if (entry.meta("parts", None) is None) != (parts is None):
+                raise Rebuild("the store's files changed from one to several, or back")
+            if not apply(entry, data, [b for b in cut if b.kind == blocks_mod.EVENT], store, name):
                 raise Rebuild("too much changed")
             entry.set_meta("entry_lines", {b.key: b.line for b in head.blocks if b.kind == blocks_mod.ENTRY})
             entry.set_meta("file", stamp(real, data, got.st, got.since))
+            entry.set_meta("parts", parts)
             entry.drop_memos()  # what was worked out from the old text (check's findings) no longer holds
         return True
     except (Damaged, Rebuild, ValueError, KeyError):

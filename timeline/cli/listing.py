@@ -182,22 +182,29 @@ def list_(
     s = load_store(file)
     warned = _first_warning(s)
     if warned:
-        warn(f"{s.path}:{warned[0]}: {warned[1]} (see 'timeline check')")
+        file, line, message = warned
+        from pathlib import Path
+
+        from timeline.store import shown
+
+        where = shown(Path(s.path).parent / file) if file else s.path
+        warn(f"{where}:{line}: {message} (see 'timeline check')")
     matches, total = query.counted(s, f, limit=limit, reverse=reverse)
     w = width or terminal_width()
     events, ctx = listing(s, matches, explain=explain, total=total, width=w, title=title, filters=query.describe(f))
     emit(get(fmt)(events, ctx), width=w, output=output)
 
 
-def _first_warning(s) -> tuple[int, str] | None:
-    """The store's first contradiction (a broken link or a cycle): from the index, or worked out."""
+def _first_warning(s) -> tuple[str, int, str] | None:
+    """The store's first contradiction (a broken link or a cycle), as (file, line, message):
+    from the index, or worked out."""
     engine = getattr(s.events, "engine", None)
     if engine is not None:
         return engine.warning()
     from timeline.query import order
 
     found = order.contradictions(s)
-    return (found[0][0].line, found[0][1]) if found else None
+    return (found[0][0].file, found[0][0].line, found[0][1]) if found else None
 
 
 def show(

@@ -13,7 +13,7 @@ Where the files come from is the caller's: the working tree (`Folder`) or a git 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -154,27 +154,45 @@ def build_all(
     data, name, text = main
     c = Collector(text, name)
     parts: list[tuple[dict[str, Any], str, str, str]] = [(data, name, text, "")]
-    seen = {""}
-    for n, pattern in enumerate(patterns(data) or []):
+    for n, pattern, bad, new in _expanded(patterns(data) or [], files):
         where = Where("store", "include", n)
-        bad = _bad_pattern(pattern)
         if bad:
             c.add(BAD_VALUE, where, f"[store]: field 'include': {bad}")
-            continue
-        found = files.match(pattern)
-        if not found:
+        elif new is None:
             missing = f"[store]: field 'include': '{pattern}' matches no file; fix the path or remove it"
             c.add(MISSING_FILE, where, missing)
-        for rel in found:
-            rel = PurePosixPath(rel).as_posix()
-            if rel in seen:
-                continue
-            seen.add(rel)
-            parts.append(_part(files, rel, c))
+        else:
+            parts += [_part(files, rel, c) for rel in new]
     parts = [p for p in parts if p[0] is not None]
     known = _known(parts)
     built = [build(d, shown, t, known=known, file=rel) for d, shown, t, rel in parts]
     return _join(built, c, parts)
+
+
+def _expanded(found: list[Any], files: Files) -> Iterator[tuple[int, Any, str | None, list[str] | None]]:
+    """Each pattern with what is wrong with it, or the files it adds (each file once, in load
+    order; None when it matches nothing at all)."""
+    seen = {""}
+    for n, pattern in enumerate(found):
+        bad = _bad_pattern(pattern)
+        if bad:
+            yield n, pattern, bad, None
+            continue
+        matched = files.match(pattern)
+        new = [rel for rel in dict.fromkeys(PurePosixPath(r).as_posix() for r in matched) if rel not in seen]
+        seen.update(new)
+        yield n, pattern, None, new if matched else None
+
+
+def included(data: dict[str, Any], files: Files) -> list[str] | None:
+    """The files a main file with parsed `data` includes, in load order; None when an include
+    has a problem (the full load reports it)."""
+    out: list[str] = []
+    for _, _, bad, new in _expanded(patterns(data) or [], files):
+        if bad or new is None:
+            return None
+        out += new
+    return out
 
 
 def _part(files: Files, rel: str, c: Collector) -> tuple[Any, str, str, str]:

@@ -60,19 +60,10 @@ def apply(
     into: Path | None,
 ) -> Any:
     """Plan, place, validate and (unless `dry_run`) write; the Written of the last Insert."""
-    from timeline import store as store_mod
     from timeline.write import Insert, Written, _ids, _spliced
 
     name = str(path)
-    text = store_mod.decode(before.data, name)
-    store, problems = store_mod.build(data, name, text, Folder(path))
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        more = f" (and {len(errors) - 1} more; see 'timeline check')" if len(errors) > 1 else ""
-        raise StoreError(
-            f"{errors[0].brief()}{more}; fix the store first: nothing is written to a store that does not load",
-            problems=tuple(errors),
-        )
+    store, cached = _loaded(path, before, data)
     target = _chosen(path, store, into)
     planned = plan(store)
     inserts: Sequence[Insert] = (planned,) if isinstance(planned, Insert) else tuple(planned)
@@ -80,7 +71,55 @@ def apply(
     if not main.tables:
         return Written(path, (), "", 0, store, dry_run, main.skipped)
     todo = [i for i in inserts if i.tables]
-    by_file: dict[str, list[Insert]] = {}
+    by_file = _placed(store, todo, target)
+    base = path.parent
+    snaps = {rel: before if rel == "" else snapshot(real_path(base / rel)) for rel in by_file}
+    out: dict[str, tuple[bytes, ...]] = {}
+    lines: dict[str, int] = {}
+    blocks: list[str] = []
+    for rel, some in by_file.items():
+        out[rel], added, lines[rel] = _spliced(snaps[rel].data, None, name if rel == "" else str(base / rel), some)
+        blocks += added
+    _checked(path, before, store, cached, out, blocks, [i for some in by_file.values() for i in some])
+    homes = [rel for rel, some in by_file.items() if any(i.kind == main.kind for i in some)]
+    home = homes[-1]
+    also = {i.kind: _ids(i) for i in todo if i is not main}
+    file = base / home if home and len(homes) == 1 else None
+    line = lines[home] if len(homes) == 1 else 0  # events spread over several files have no one line
+    block = "\n".join(_render(i) for i in todo)
+    written = Written(path, _ids(main), block, line, store, dry_run, main.skipped, also, file)
+    if dry_run:
+        return written
+    # Names first: should a later file fail, the store is still valid.
+    for rel in sorted(by_file, key=lambda r: any(i.kind == "events" for i in by_file[r])):
+        _replace(path if rel == "" else real_path(base / rel), snaps[rel], out[rel])
+    return written
+
+
+def _loaded(path: Path, before: Snapshot, data: dict[str, Any]) -> tuple[Store, bool]:
+    """The store, and whether it came from its cache (then its index vouches that it loads)."""
+    from timeline import store as store_mod
+
+    cached = _cached(path)
+    if cached is not None:
+        return cached, True
+    name = str(path)
+    store, problems = store_mod.build(data, name, store_mod.decode(before.data, name), Folder(path))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more; see 'timeline check')" if len(errors) > 1 else ""
+        raise StoreError(
+            f"{errors[0].brief()}{more}; fix the store first: nothing is written to a store that does not load",
+            problems=tuple(errors),
+        )
+    return store, False
+
+
+def _placed(store: Store, todo: list[Any], target: str | None) -> dict[str, list[Any]]:
+    """Each Insert's tables grouped by the file they go to."""
+    from timeline.write import Insert
+
+    by_file: dict[str, list[Any]] = {}
     near = _Neighbours(store)
     for insert in todo:
         if insert.kind != "events":
@@ -91,34 +130,56 @@ def apply(
             groups.setdefault(target if target is not None else near.file(table), []).append(table)
         for rel, tables in groups.items():
             by_file.setdefault(rel, []).append(Insert("events", tables))
-    base = path.parent
-    snaps = {rel: before if rel == "" else snapshot(real_path(base / rel)) for rel in by_file}
-    out: dict[str, tuple[bytes, ...]] = {}
-    texts: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    for rel, some in by_file.items():
-        file_name = name if rel == "" else str(base / rel)
-        out[rel], _, lines[rel] = _spliced(snaps[rel].data, None, file_name, some)
-        texts[rel] = store_mod.decode(b"".join(out[rel]), file_name)
-    _validate(path, text, texts)
-    homes = [rel for rel, some in by_file.items() if any(i.kind == main.kind for i in some)]
-    home = homes[-1]
-    block = "\n".join(_render(i) for i in todo)
-    also = {i.kind: _ids(i) for i in todo if i is not main}
-    file = base / home if home and len(homes) == 1 else None
-    line = lines[home] if len(homes) == 1 else 0  # events spread over several files have no one line
-    written = Written(path, _ids(main), block, line, store, dry_run, main.skipped, also, file)
-    if dry_run:
-        return written
-    # Names first: should a later file fail, the store is still valid.
-    for rel in sorted(by_file, key=lambda r: any(i.kind == "events" for i in by_file[r])):
-        _replace(path if rel == "" else real_path(base / rel), snaps[rel], out[rel])
-    return written
+    return by_file
+
+
+def _checked(
+    path: Path,
+    before: Snapshot,
+    store: Store,
+    cached: bool,
+    out: dict[str, tuple[bytes, ...]],
+    blocks: list[str],
+    inserts: list[Any],
+) -> None:
+    """Refuse what would not load: for a cached store, the new tables against its index; else the
+    whole store again, with the new text in its files."""
+    from timeline import store as store_mod
+    from timeline.write import _validate_cached
+
+    name = str(path)
+    if cached:
+        from timeline.write import Insert
+
+        # One Insert per kind, tables in the order of `blocks` (events split over files join again).
+        merged: dict[str, list[Any]] = {}
+        for i in inserts:
+            merged.setdefault(i.kind, []).extend(i.tables)
+        _validate_cached(name, store, blocks, [Insert(kind, tables) for kind, tables in merged.items()])
+        return
+    texts = {
+        rel: store_mod.decode(b"".join(data), name if rel == "" else str(path.parent / rel))
+        for rel, data in out.items()
+    }
+    _validate(path, store_mod.decode(before.data, name), texts)
 
 
 def _replace(file: Path, before: Snapshot, data: tuple[bytes, ...]) -> None:
     check_writable(file)
     write_atomic(file, data, check=lambda: ensure_unchanged(file, before))
+
+
+def _cached(path: Path) -> Store | None:
+    """The store through its cache when it is large enough to have one and loads cleanly; else None."""
+    from timeline import cache
+
+    if not cache.enabled():
+        return None
+    try:
+        opened = cache.open_store(path)
+    except StoreError:
+        return None  # the full reading lists every problem
+    return opened.store if getattr(opened.store.events, "engine", None) is not None else None
 
 
 def _render(insert: Any) -> str:
