@@ -253,6 +253,28 @@ def test_a_change_made_while_the_entry_was_built_is_seen(bundled, monkeypatch):
     assert "PASSES" in cached(bundled).by_id["third-reading"].title
 
 
+def test_a_writer_killed_mid_transaction_leaves_nothing_the_next_command_trips_on(bundled):
+    """SIGKILL inside an entry's write transaction leaves a hot journal; the next reader rolls it
+    back (a read-only connection could not, and every read would fail) and answers as before."""
+    import subprocess
+    import sys
+
+    cache.load(bundled)
+    where = entry_file(bundled)
+    killer = (
+        "import os, signal, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA cache_size = 1')\n"  # spill changed pages to the file before commit
+        "db.execute('BEGIN IMMEDIATE')\n"
+        "db.execute(\"UPDATE meta SET value = 'x' WHERE 1\")\n"
+        "db.execute('DELETE FROM events')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    subprocess.run([sys.executable, "-c", killer, str(where)], check=False)
+    assert Path(f"{where}-journal").exists()
+    assert answer(cached(bundled), query.Filter()) == answer(store.load(bundled), query.Filter())
+
+
 def _flip(data: bytearray, rng: random.Random) -> None:
     at = rng.randrange(len(data))
     data[at] ^= 1 << rng.randrange(8)

@@ -86,10 +86,11 @@ def open_store(path: Path, *, progress: Progress | None = None, seen: Seen | Non
 
 def _large_book(path: Path) -> bool:
     """A small main file whose store includes files that are large together (worth caching)."""
-    from timeline.cache.book import MAY_INCLUDE, read
+    from timeline.cache.book import read
+    from timeline.store.include import may_include
 
     try:
-        if not MAY_INCLUDE.search(path.read_bytes()):
+        if not may_include(path.read_bytes()):
             return False
         together = read(path)
     except OSError:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 # A header at the start of a line (after the first): the "[" of "\n  [name]".
 _HEADER = re.compile(rb"\n[ \t]*\[")
+_BLANK = re.compile(rb"[ \t]*")
 _NAME = re.compile(rb'[ \t]*(?:([A-Za-z0-9_-]+)|"([^"\\\r\n]*)"|\'([^\'\r\n]*)\')[ \t]*')
 
 EVENT = "event"
@@ -37,19 +38,21 @@ class Block(NamedTuple):
 
 def split(data: bytes) -> list[Block]:
     """The blocks of `data`, in order; their texts join back into `data`."""
-    starts = [m.end() - 1 for m in _HEADER.finditer(data)]
+    # Each header's "[" and the start of its line.
+    starts = [(m.end() - 1, m.start() + 1) for m in _HEADER.finditer(data)]
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    first = len(data) - len(data[bom:].lstrip(b" \t"))
+    blank = _BLANK.match(data, bom)
+    first = blank.end() if blank else bom
     if data[first : first + 1] == b"[":
-        starts.insert(0, first)
+        starts.insert(0, (first, 0))
     marks: list[tuple[int, str, str]] = [(0, OTHER, "")]  # the prelude, possibly empty
-    for at in starts:
+    for at, line_start in starts:
         kind, key = _classify(data, at)
         if kind == "sub":  # a sub-table joins the block of its own table, if that came just before
             if marks[-1][1] in (EVENT, ENTRY) and (key == "" or marks[-1][2] == key):
                 continue
             kind = OTHER
-        marks.append((_line_start(data, at), kind, key))
+        marks.append((line_start, kind, key))
     out: list[Block] = []
     line = 1
     digest, count = hashlib.blake2b, data.count
@@ -60,10 +63,6 @@ def split(data: bytes) -> list[Block]:
         out.append(Block(kind, key, start, end, line, digest(data[start:end], digest_size=12).digest()))
         line += count(b"\n", start, end)
     return out
-
-
-def _line_start(data: bytes, at: int) -> int:
-    return data.rfind(b"\n", 0, at) + 1
 
 
 def _classify(data: bytes, at: int) -> tuple[str, str]:

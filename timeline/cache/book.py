@@ -16,7 +16,6 @@ the full load, which reads the files one by one and reports what is wrong where 
 from __future__ import annotations
 
 import os
-import re
 import stat
 import time
 from dataclasses import dataclass
@@ -26,8 +25,6 @@ from typing import Any
 from timeline.cache import blocks as blocks_mod
 from timeline.cache.files import Seen
 
-# A cheap first look: only a main file that may say `include = …` is parsed to find out.
-MAY_INCLUDE = re.compile(rb"^[ \t]*include[ \t]*=", re.MULTILINE)
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -44,9 +41,9 @@ def joined(path: Path, main: Seen) -> Joined | None:
     """The store's files as one text, given the main file's bytes; None when the main file
     includes nothing, or when the files cannot be joined safely (see the module's note)."""
     from timeline.cache.build import Rebuild, read_head
-    from timeline.store.include import Folder, included, patterns
+    from timeline.store.include import Folder, included, may_include, patterns
 
-    if not MAY_INCLUDE.search(main.data):
+    if not may_include(main.data):
         return None
     try:
         head = read_head(main.data, blocks_mod.split(main.data), str(path), book=True)

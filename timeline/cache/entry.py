@@ -11,6 +11,7 @@ numbers and bytes.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from array import array
@@ -56,10 +57,15 @@ class Entry:
 
     @classmethod
     def open(cls, file: Path, *, write: bool = False) -> Entry:
-        """Open an existing entry (read-only unless `write`); Damaged if it is not one."""
+        """Open an existing entry; Damaged if it is not one.
+
+        Read and write where the file allows: a writer killed mid-transaction leaves a journal
+        that the next reader must roll back, which a read-only connection cannot do (SQLite then
+        refuses every read). `write` insists on writing.
+        """
+        modes = ("rw",) if write or os.access(file, os.W_OK) else ("ro",)
         try:
-            mode = "rw" if write else "ro"
-            db = sqlite3.connect(f"{file.as_uri()}?mode={mode}", uri=True, timeout=10, isolation_level=None)
+            db = sqlite3.connect(f"{file.as_uri()}?mode={modes[0]}", uri=True, timeout=10, isolation_level=None)
         except (sqlite3.Error, ValueError) as e:
             raise Damaged(str(e)) from None
         return cls(db, file)

@@ -215,13 +215,21 @@ def build(
         meta: dict[str, Any] = {"version": version(), "entry_lines": lines, "parts": parts}
         meta["file"] = stamp(real, data, got.st, got.since)
         builder.write(Path(tmp), head, chunks, meta)
+        # A journal left by a writer killed mid-transaction belongs to the old entry: rolled
+        # back into the new one, it would damage it.
+        for stale in (f"{where}-journal", f"{where}-wal", f"{where}-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(stale)
         os.replace(tmp, where)
     except (OSError, Damaged):
         # A cache that cannot be written is only a slower next run.
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return full()
-    return _engine(Entry.open(where), name, path, real, where)
+    try:
+        return _engine(Entry.open(where), name, path, real, where)
+    except Damaged:
+        return full()  # written but unreadable at once (another writer replaced it): no cache this time
 
 
 def _links_hold(chunks: list) -> None:

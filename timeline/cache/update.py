@@ -106,7 +106,8 @@ def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any,
     staying = {ids[p] for p in kept if p is not None}
     if len(set(new_ids)) != len(new_ids) or staying & set(new_ids):
         return False  # a duplicate id: the full load reports it
-    rels = [r for r in (Relation(*x) for x in entry.doc("relations")) if r.owner in staying]
+    rels_old = [Relation(*x) for x in entry.doc("relations")]
+    rels = [r for r in rels_old if r.owner in staying]
     rels += index.relations_of(new)
     known = staying | set(new_ids)
     if any(r.earlier not in known or r.later not in known for r in rels):
@@ -149,7 +150,12 @@ def apply(entry: Entry, data: bytes, events: list[blocks_mod.Block], store: Any,
     entry.set_names("sole", sole)
     entry.set_blob("order", pack(new_order))
     entry.set_blob("digests", b"".join(b.digest for b in events))
-    derive(entry, new_ids_all, bounds, lines, rels)
+    if new_ids_all == ids and bounds == list(bounds_old) and set(rels) == set(rels_old) and not entry.meta("warning"):
+        # Only text that places nothing changed (a title, a summary, a source): the placement, the
+        # timeline order and the absence of warnings stand; only lines may have moved.
+        entry.set_blob("lines", pack(lines))
+    else:
+        derive(entry, new_ids_all, bounds, lines, rels)
     entry.drop_memos()
     return True
 

@@ -70,6 +70,18 @@ class Folder:
         return read_text(path), shown(path)
 
 
+def may_include(data: bytes) -> bool:
+    """Whether store bytes may say `include = …` at the start of a line: a quick look (a literal
+    search, then the line around each hit) that only a parse can confirm."""
+    at = data.find(b"include")
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        if not data[start:at].strip(b" \t") and data[at + 7 : at + 64].lstrip(b" \t").startswith(b"="):
+            return True
+        at = data.find(b"include", at + 7)
+    return False
+
+
 def glob_pattern(pattern: str) -> re.Pattern[str]:
     """A '/'-separated path pattern as a regular expression: `*` and `?` within a folder, `**/`
     any folders, `[…]` a set (matched as pathlib's glob matches in the working tree)."""

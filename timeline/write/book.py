@@ -10,26 +10,22 @@ leaves a valid store (new names no event uses yet), never an event citing a miss
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from timeline.errors import StoreError, TimelineError, UsageError
 from timeline.model import Store
-from timeline.store.include import Folder
+from timeline.store.include import Folder, may_include
 from timeline.write.file import Snapshot, check_writable, ensure_unchanged, real_path, snapshot, write_atomic
-
-# A cheap first look: only a store whose main file may say `include = …` is parsed to find out.
-_MAY_INCLUDE = re.compile(rb"^[ \t]*include[ \t]*=", re.MULTILINE)
 
 
 def includes(before: Snapshot, name: str) -> dict[str, Any] | None:
     """The main file's parsed data when it includes other files; None for a one-file store."""
     from timeline.store import decode, parse_toml
-    from timeline.store.include import patterns
+    from timeline.store.include import may_include, patterns
 
-    if not _MAY_INCLUDE.search(before.data):
+    if not may_include(before.data):
         return None
     data = parse_toml(decode(before.data, name), name)
     return data if patterns(data) is not None else None
@@ -302,7 +298,7 @@ def store_of(path: Path, data: bytes) -> tuple[Path, str] | None:
     from timeline.store.include import patterns
 
     name = str(path)
-    if _MAY_INCLUDE.search(data):
+    if may_include(data):
         try:
             if patterns(parse_toml(decode(data, name), name)) is not None:
                 return path, ""
