@@ -367,7 +367,8 @@ def test_the_merge_driver_checks_each_file_as_part_of_its_store(repo, capsys):
     year file: git merges both files through the driver, cleanly, and the store loads."""
     code, _, _ = run(capsys, "init", "--git")
     assert code == 0
-    (repo.root / ".gitattributes").write_text("events.toml merge=timeline\nyears/*.toml merge=timeline\n")
+    attributes = (repo.root / ".gitattributes").read_text().splitlines()
+    assert attributes == ["events.toml merge=timeline", "people.toml merge=timeline", "years/*.toml merge=timeline"]
     repo.commit("Merge the store's files with timeline")
     repo.git("checkout", "-q", "-b", "side")
     add_event(repo.root / "events.toml", id="theirs-main", date="2024-05-01", title="Theirs")

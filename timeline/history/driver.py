@@ -154,21 +154,38 @@ def register(store: Path) -> list[str]:
     except git.GitError:
         git.run(["init", "--quiet"], cwd=folder)
         done.append(f"Started a git repository ({printable(str(folder / '.git'))}).")
-    line = f"{attribute_pattern(store.name)} merge=timeline"
+    lines = [f"{p} merge=timeline" for p in [attribute_pattern(store.name), *_included_patterns(store)]]
     attributes = folder / ".gitattributes"
     try:
         old = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     except (OSError, UnicodeDecodeError) as e:
-        raise TimelineError(f"{printable(str(attributes))}: cannot read: {e}; add the line '{line}' by hand") from None
-    if line not in old.splitlines():
-        write_atomic(attributes, old + ("" if not old or old.endswith("\n") else "\n") + line + "\n")
-        done.append(
-            f"Added '{printable(line)}' to {printable(str(attributes))}; commit it so every clone merges alike."
-        )
+        raise TimelineError(
+            f"{printable(str(attributes))}: cannot read: {e}; add the line '{lines[0]}' by hand"
+        ) from None
+    new = [line for line in lines if line not in old.splitlines()]
+    if new:
+        write_atomic(attributes, old + ("" if not old or old.endswith("\n") else "\n") + "".join(f"{x}\n" for x in new))
+        shown = "', '".join(printable(x) for x in new)
+        done.append(f"Added '{shown}' to {printable(str(attributes))}; commit it so every clone merges alike.")
     git.run(["config", "merge.timeline.name", DRIVER_NAME], cwd=folder)
     git.run(["config", "merge.timeline.driver", DRIVER], cwd=folder)
     done.append(f'Set git config merge.timeline.driver "{DRIVER}" (each clone needs it once).')
     return done
+
+
+def _included_patterns(store: Path) -> list[str]:
+    """The store's include patterns that .gitattributes can name as written (plain path characters
+    and globs), so that git merges the included files with the driver too."""
+    import re
+
+    from timeline.store import parse_toml, read_text
+    from timeline.store.include import patterns
+
+    try:
+        found = patterns(parse_toml(read_text(store), str(store))) or []
+    except StoreError:
+        return []
+    return [p for p in found if isinstance(p, str) and re.fullmatch(r"[A-Za-z0-9._+@/*?!\[\]-]+", p) and ".." not in p]
 
 
 def attribute_pattern(name: str) -> str:
