@@ -293,6 +293,21 @@ def test_a_write_that_breaks_another_file_is_refused_and_nothing_changes(book, c
     assert {p: p.read_bytes() for p in book.parent.rglob("*.toml")} == before
 
 
+def test_a_read_only_file_refuses_the_whole_write(book, capsys):
+    """An import that registers a name (people.toml) and adds an event to a read-only year file
+    writes neither: the names are not left behind without their events."""
+    year = book.parent / "years" / "2023.toml"
+    year.chmod(0o444)
+    (book.parent / "rows.csv").write_text("date,title,actors,sources\n2023-05-02,Early one,Dan Example,wire\n")
+    before = {p: p.read_bytes() for p in book.parent.rglob("*.toml")}
+    try:
+        code, _, err = run(capsys, "import", "rows.csv", "--register")
+    finally:
+        year.chmod(0o644)
+    assert code == 1 and "2023.toml" in err
+    assert {p: p.read_bytes() for p in book.parent.rglob("*.toml")} == before
+
+
 def test_dry_run_writes_nothing(book, capsys):
     before = {p: p.read_bytes() for p in book.parent.rglob("*.toml")}
     code, out, _ = run(

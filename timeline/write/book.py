@@ -86,9 +86,12 @@ def apply(
     written = Written(path, _ids(main), block, line, store, dry_run, main.skipped, also, file)
     if dry_run:
         return written
-    # Names first: should a later file fail, the store is still valid.
+    targets = {rel: path if rel == "" else real_path(base / rel) for rel in by_file}
+    for file in targets.values():
+        check_writable(file)  # every file before any: a read-only one refuses the whole write
+    # Names first: should a later file fail (a full disk), the store is still valid.
     for rel in sorted(by_file, key=lambda r: any(i.kind == "events" for i in by_file[r])):
-        _replace(path if rel == "" else real_path(base / rel), snaps[rel], out[rel])
+        _replace(targets[rel], snaps[rel], out[rel])
     return written
 
 
@@ -161,7 +164,6 @@ def _checked(
 
 
 def _replace(file: Path, before: Snapshot, data: tuple[bytes, ...]) -> None:
-    check_writable(file)
     write_atomic(file, data, check=lambda: ensure_unchanged(file, before))
 
 
