@@ -58,16 +58,8 @@ def open_store(path: Path, *, progress: Progress | None = None, seen: Seen | Non
     """The store at `path` and how it was read; `seen`, when given, is its bytes already read."""
     from timeline import store as store_mod
 
-    if not enabled():
-        return Opened(store_mod.load(path))
-    try:
-        st = os.stat(path)
-    except OSError:
-        return Opened(store_mod.load(path))  # it says what is wrong with the path
-    import stat
-
-    if not stat.S_ISREG(st.st_mode) or (st.st_size < MIN_BYTES and not _large_book(path)):
-        return Opened(store_mod.load(path))
+    if not enabled() or not _worth_caching(path):
+        return Opened(store_mod.load(path))  # which says what is wrong with a path that is not a file
     from timeline.cache import files
 
     real = os.path.realpath(path)
@@ -95,17 +87,30 @@ def _large_book(path: Path) -> bool:
         together = read(path)
     except OSError:
         return False
-    return together is not None and len(together.seen.data) >= MIN_BYTES
+    return together is not None and together.size >= MIN_BYTES
 
 
 def memo(path: Path, key: str, compute: Callable[[], Any]) -> Any:
     """A value worked out from the store (JSON data), kept with its cache entry until the store
     changes; None when the store is not cached (the caller works it out itself)."""
+    if not enabled() or not _worth_caching(path):
+        return None  # loading it here would only be thrown away
     opened = open_store(path)
     engine = getattr(opened.store.events, "engine", None)
     if engine is None:
         return None
     return engine.memo(key, compute)
+
+
+def _worth_caching(path: Path) -> bool:
+    """A regular file of MIN_BYTES or more, or a small main file of a large store in several files."""
+    import stat
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and (st.st_size >= MIN_BYTES or _large_book(path))
 
 
 def _lazy(engine: Any) -> Store:

@@ -24,6 +24,7 @@ from typing import Any
 
 from timeline.cache import blocks as blocks_mod
 from timeline.cache.files import Seen
+from timeline.errors import StoreError
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -37,9 +38,62 @@ class Joined:
     parts: list[dict[str, Any]]
 
 
-def joined(path: Path, main: Seen) -> Joined | None:
-    """The store's files as one text, given the main file's bytes; None when the main file
-    includes nothing, or when the files cannot be joined safely (see the module's note)."""
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """The store's files read, in load order: enough to tell whether the entry still describes
+    them (`digest`), before any of the work of `join`."""
+
+    main: Seen
+    rels: list[str]
+    datas: list[bytes]  # each included file's bytes, in the order of `rels`
+
+    def pieces(self) -> list[bytes]:
+        """The joined text in pieces: each file starts on a line of its own."""
+        out = [self.main.data]
+        for data in self.datas:
+            if not out[-1].endswith(b"\n"):
+                out.append(b"\n")
+            out.append(data)
+        return out
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.pieces()))
+
+    def digest(self) -> str:
+        """The SHA-256 of the joined text, without joining it."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for piece in self.pieces():
+            h.update(piece)
+        return h.hexdigest()
+
+    def join(self) -> Joined | None:
+        """The joined text and where each file begins; None when the files cannot be joined safely."""
+        main_cut = blocks_mod.split(self.main.data)
+        if not _ends_cleanly(main_cut, self.main.data):
+            return None
+        parts: list[dict[str, Any]] = []
+        line = self.main.data.count(b"\n") + 1
+        index = sum(b.kind == blocks_mod.EVENT for b in main_cut)
+        previous = self.main.data
+        for rel, data in zip(self.rels, self.datas, strict=True):
+            cut = blocks_mod.split(data)
+            if not _joinable(data, cut):
+                return None
+            if not previous.endswith(b"\n"):
+                line += 1
+            parts.append({"file": rel, "line": line, "index": index})
+            line += data.count(b"\n")
+            index += sum(b.kind == blocks_mod.EVENT for b in cut)
+            previous = data
+        return Joined(Seen(b"".join(self.pieces()), self.main.st, self.main.since), parts)
+
+
+def gather(path: Path, main: Seen) -> Gathered | None:
+    """The store's files, given the main file's bytes; None when the main file includes nothing,
+    or an include cannot be followed (the full load says why)."""
     from timeline.cache.build import Rebuild, read_head
     from timeline.store.include import Folder, included, may_include, patterns
 
@@ -47,65 +101,68 @@ def joined(path: Path, main: Seen) -> Joined | None:
         return None
     try:
         head = read_head(main.data, blocks_mod.split(main.data), str(path), book=True)
-    except Rebuild:
+    except (Rebuild, StoreError):
         return None
     if patterns(head.data) is None:
         return None
     rels = included(head.data, Folder(path))
-    if rels is None or not _ends_cleanly(main.data):
+    if rels is None:
         return None
-    pieces = [main.data]
-    parts: list[dict[str, Any]] = []
-    line = main.data.count(b"\n") + 1
-    index = sum(b.kind == blocks_mod.EVENT for b in blocks_mod.split(main.data))
+    datas = []
     for rel in rels:
-        data = _part(path.parent / rel)
+        data = _read_part(path.parent / rel)
         if data is None:
             return None
-        if not pieces[-1].endswith(b"\n"):
-            pieces.append(b"\n")
-            line += 1
-        parts.append({"file": rel, "line": line, "index": index})
-        pieces.append(data)
-        line += data.count(b"\n")
-        index += sum(b.kind == blocks_mod.EVENT for b in blocks_mod.split(data))
-    return Joined(Seen(b"".join(pieces), main.st, main.since), parts)
+        datas.append(data)
+    return Gathered(main, rels, datas)
 
 
-def _part(file: Path) -> bytes | None:
-    """An included file's bytes when it is a regular UTF-8 file of actors, sources and events only."""
-    import tomli
+def joined(path: Path, main: Seen) -> Joined | None:
+    """The store's files as one text (see `gather` and `Gathered.join`)."""
+    found = gather(path, main)
+    return found.join() if found is not None else None
 
+
+def _read_part(file: Path) -> bytes | None:
+    """An included file's bytes (a leading byte-order mark dropped) when it is a regular file."""
     try:
         if not stat.S_ISREG(os.stat(file).st_mode):
             return None
-        data = file.read_bytes().removeprefix(_BOM)
+        return file.read_bytes().removeprefix(_BOM)
+    except OSError:
+        return None
+
+
+def _joinable(data: bytes, cut: list[blocks_mod.Block]) -> bool:
+    """Whether an included file can join the text: UTF-8 without NUL, only actors, sources and
+    events tables after comments and blank lines, and its last block closed."""
+    import tomli
+
+    try:
         data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if b"\0" in data:
-        return None
-    if not _ends_cleanly(data):
-        return None
-    for b in blocks_mod.split(data):
+    except UnicodeDecodeError:
+        return False
+    if b"\0" in data or not _ends_cleanly(cut, data):
+        return False
+    for b in cut:
         if b.kind != blocks_mod.OTHER:
             continue
         if b.start != 0:
-            return None  # [store], [check] or another table: the full load says what is wrong
+            return False  # [store], [check] or another table: the full load says what is wrong
         try:
             if tomli.loads(data[: b.end].decode("utf-8")):
-                return None  # keys before the first table would join the file before
+                return False  # keys before the first table would join the file before
         except tomli.TOMLDecodeError:
-            return None
-    return data
+            return False
+    return True
 
 
-def _ends_cleanly(data: bytes) -> bool:
-    """Whether the file's last block parses on its own: no string or array left open for the next
-    file to close (a valid file's does; one that does not is left to the full load)."""
+def _ends_cleanly(cut: list[blocks_mod.Block], data: bytes) -> bool:
+    """Whether the file's last block (of `cut`, its blocks) parses on its own: no string or array
+    left open for the next file to close (a valid file's does; one that does not is left to the
+    full load)."""
     import tomli
 
-    cut = blocks_mod.split(data)
     if not cut:
         return True
     try:
@@ -115,13 +172,13 @@ def _ends_cleanly(data: bytes) -> bool:
     return True
 
 
-def read(path: Path) -> Joined | None:
-    """Read the main file and join the store's files; None for a one-file store."""
+def read(path: Path) -> Gathered | None:
+    """Read the main file and the store's files; None for a one-file store."""
     since = time.time_ns()
     with open(path, "rb") as fh:
         st = os.fstat(fh.fileno())
         data = fh.read()
-    return joined(path, Seen(data, st, since))
+    return gather(path, Seen(data, st, since))
 
 
 def place(parts: list[dict[str, Any]], line: int) -> tuple[str, int]:

@@ -38,9 +38,16 @@ def open_engine(path: Path, real: str, where: Path, *, progress: Any = None, see
                     if _fresh(path, entry, stamp["file"], seen) is not None:
                         return _engine(entry, name, path, real, where)
                 else:
-                    got, parts = _current(path, seen)
-                    if parts is not None and hashlib.sha256(got.data).hexdigest() == stamp["file"].get("digest"):
+                    from timeline.cache import book
+
+                    # Every run reads the files and compares the hash: nothing else is needed
+                    # while they are as the entry was built from.
+                    main = _read(path, seen)
+                    gathered = book.gather(path, main)
+                    if gathered is not None and gathered.digest() == stamp["file"].get("digest"):
                         return _engine(entry, name, path, real, where)
+                    together = gathered.join() if gathered is not None else None
+                    got, parts = (main, None) if together is None else (together.seen, together.parts)
                 from timeline.cache.update import update
 
                 entry.close()

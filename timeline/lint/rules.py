@@ -6,6 +6,7 @@ the text when a rule has something to report. The look-alike search is in `timel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
@@ -35,8 +36,10 @@ class Places:
         self._names: dict[str, str | None] = {"": None}
         self._offsets: dict[str, int] = dict(store.files) if store is not None else {}
         self._files = files
-        self._locators: dict[str, Locator] = {}
-        self._lines: dict[str, list[str]] = {}
+        self._store_events = store.events if store is not None else ()
+        self._blocks: dict[tuple[str, int], tuple[Locator, list[str], int]] = {}
+        self._starts: dict[str, list[int]] = {}  # offset of each line's start, by file
+        self._heads: dict[str, list[int]] = {}  # the lines of the events' headers, by file
 
     def _load(self, rel: str) -> None:
         if rel in self._texts:
@@ -64,18 +67,36 @@ class Places:
             return f"line {thing.line}"
         return f"{self.name(thing.file)}:{thing.line}"
 
-    def locator(self, rel: str) -> Locator:
-        if rel not in self._locators:
-            self._load(rel)
-            self._locators[rel] = Locator(self._texts[rel])
-        return self._locators[rel]
+    def _block(self, e: Event) -> tuple[Locator, list[str], int] | None:
+        """A locator over the event's own table (its header to the next event's header), the
+        table's lines, and the line it starts on: placing a finding reads one table, not the file.
+        None when the event's line is not known."""
+        if not e.line:
+            return None
+        found = self._blocks.get((e.file, e.line))
+        if found is None:
+            from bisect import bisect_right
 
-    def _table(self, e: Event) -> str:
-        return f"events.{e.index - self._offsets.get(e.file, 0)}"
+            self._load(e.file)
+            text = self._texts[e.file]
+            if e.file not in self._starts:
+                self._starts[e.file] = [0, *(m.end() for m in re.finditer("\n", text))]
+                self._heads[e.file] = sorted(x.line for x in self._store_events if x.file == e.file and x.line)
+            starts, heads = self._starts[e.file], self._heads[e.file]
+            after = bisect_right(heads, e.line)
+            end = starts[heads[after] - 1] if after < len(heads) else len(text)
+            block = text[starts[e.line - 1] : end]
+            found = (Locator(block), block.splitlines(), e.line)
+            self._blocks[(e.file, e.line)] = found
+        return found
 
     def key(self, e: Event, key: str) -> int | None:
         """The line of `key` in the event's table, else the event's own line."""
-        return self.locator(e.file).key(self._table(e), key) or e.line or None
+        block = self._block(e)
+        if block is None:
+            return e.line or None
+        line = block[0].key("events.0", key)
+        return block[2] + line - 1 if line else e.line
 
     def item(self, e: Event, key: str, ref: str) -> tuple[int | None, int | None]:
         """Where the id `ref` is written in the event's list `key`: line, and column when it is found."""
@@ -84,18 +105,20 @@ class Places:
         at = e.index - self._offsets.get(e.file, 0)
         values = _items(raw[at].get(key)) if at < len(raw) and isinstance(raw[at], dict) else []
         n = next((n for n, v in enumerate(values) if _ref(v) == ref), None)
-        line = self.locator(e.file).item(self._table(e), key, n) if n is not None else self.key(e, key)
-        if line is None:
+        block = self._block(e)
+        if block is None:
             return None, None
-        if e.file not in self._lines:
-            self._lines[e.file] = self._texts[e.file].splitlines()
-        lines = self._lines[e.file]
-        text = lines[line - 1] if line <= len(lines) else ""
+        loc, lines, first = block
+        local = loc.item("events.0", key, n) if n is not None else None
+        if local is None:
+            line = self.key(e, key)
+            return line, None
+        text = lines[local - 1] if local <= len(lines) else ""
         # Ids are plain (letters, digits, - _ .), so they are written as is inside the quotes.
         for quoted in (f'"{ref}"', f"'{ref}'"):
             if quoted in text:
-                return line, text.index(quoted) + 1
-        return line, None
+                return first + local - 1, text.index(quoted) + 1
+        return first + local - 1, None
 
 
 def _problem(

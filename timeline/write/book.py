@@ -231,9 +231,22 @@ class _Neighbours:
     """The file of the event just before a date (else the first event after it; else the main file)."""
 
     def __init__(self, store: Store) -> None:
-        ordered = sorted(store.events, key=lambda e: (e.date.sort_key(), e.index))
-        self.keys = [e.date.sort_key() for e in ordered]
-        self.files = [e.file for e in ordered]
+        engine = getattr(store.events, "engine", None)
+        keyed: list[tuple[tuple[int, int], int, str]]
+        if engine is not None and engine.parts:
+            # From the index: every event's bounds (day numbers) and line, none of them built.
+            from timeline.cache.book import place
+
+            bounds, lines, parts = engine.bounds, engine.lines, engine.parts
+            keyed = sorted(
+                ((bounds[2 * p], bounds[2 * p + 1]), p, place(parts, lines[p])[0]) for p in range(len(lines))
+            )
+        else:
+            keyed = sorted(
+                ((e.date.earliest.toordinal(), e.date.latest.toordinal()), e.index, e.file) for e in store.events
+            )
+        self.keys = [k for k, _, _ in keyed]
+        self.files = [f for _, _, f in keyed]
 
     def file(self, table: dict[str, Any]) -> str:
         from bisect import bisect_right
@@ -243,10 +256,10 @@ class _Neighbours:
         if not self.files:
             return ""
         try:
-            key = dates.from_toml(table["date"]).sort_key()
+            d = dates.from_toml(table["date"])
         except (KeyError, ValueError, TypeError):
             return self.files[-1]
-        at = bisect_right(self.keys, key)
+        at = bisect_right(self.keys, (d.earliest.toordinal(), d.latest.toordinal()))
         return self.files[at - 1] if at else self.files[0]
 
 
