@@ -407,3 +407,13 @@ def test_lists_warning_names_the_file_of_the_contradiction(book, capsys):
     code, _, err = run(capsys, "list")
     assert code == 0
     assert err.startswith("timeline: warning: years/2023.toml:8: event 'reply': field 'after': puts 'reply' after")
+
+
+def test_output_never_writes_over_an_included_file(book, capsys):
+    """`--output` refuses every file of the store, not only the main one, whatever the spelling."""
+    year = book.parent / "years" / "2023.toml"
+    before = year.read_bytes()
+    for spelling in ("years/2023.toml", "./years/../years/2023.toml"):
+        code, _, err = run(capsys, "list", "--format", "json", "-o", spelling)
+        assert code != 0 and "would destroy it" in err
+    assert year.read_bytes() == before

@@ -170,9 +170,11 @@ def emit(result: Any, *, width: int, output: str | None = None) -> None:
 
         result = as_text(result, width=width)
     if output is not None and output != "-":
+        from timeline.store.include import files_of
         from timeline.write.output import write_output
 
-        write_output(output, result, protect=_OPENED)
+        # A store in several files: none of its files may be written over either.
+        write_output(output, result, protect=[*_OPENED, *(f for store in _OPENED for f in files_of(store))])
         return
     sys.stdout.write(result)
     sys.stdout.flush()

@@ -129,6 +129,22 @@ def merged(data: dict[str, Any], rels: Iterable[str], files: Files) -> dict[str,
     return out
 
 
+def files_of(main: Path) -> list[Path]:
+    """The files a store's main file includes, as paths (none for a one-file store, or one whose
+    main file cannot be read or parsed: there is nothing then to include)."""
+    from timeline.errors import StoreError
+    from timeline.store.read import parse_toml
+
+    try:
+        data = main.read_bytes()
+        if not may_include(data):
+            return []
+        rels = included(parse_toml(data.decode("utf-8-sig"), str(main)), Folder(main))
+    except (OSError, UnicodeDecodeError, StoreError):
+        return []
+    return [main.parent / rel for rel in rels or []]
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
         return a.samefile(b)
