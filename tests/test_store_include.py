@@ -308,6 +308,29 @@ def test_a_read_only_file_refuses_the_whole_write(book, capsys):
     assert {p: p.read_bytes() for p in book.parent.rglob("*.toml")} == before
 
 
+def test_a_write_that_fails_on_its_second_file_changes_no_file(book, capsys, monkeypatch):
+    """Events spread over two files: when the second file's new bytes cannot be written (a full
+    disk, a file-size limit), the first file is not replaced either."""
+    from timeline.errors import TimelineError
+    from timeline.write import book as book_mod
+
+    real_stage, calls = book_mod.stage, []
+
+    def stage(file, data):
+        calls.append(file)
+        if len(calls) == 2:
+            raise TimelineError(f"{file}: cannot write: File too large; the file was not changed")
+        return real_stage(file, data)
+
+    monkeypatch.setattr(book_mod, "stage", stage)
+    (book.parent / "rows.csv").write_text("date,title,sources\n2023-07-01,Mid one,wire\n2024-07-01,Late one,wire\n")
+    before = {p: p.read_bytes() for p in book.parent.rglob("*.toml")}
+    code, _, err = run(capsys, "import", "rows.csv")
+    assert code == 1 and "File too large" in err and len(calls) == 2
+    assert {p: p.read_bytes() for p in book.parent.rglob("*.toml")} == before
+    assert not [p for p in book.parent.rglob("*.tmp")]
+
+
 def test_dry_run_writes_nothing(book, capsys):
     before = {p: p.read_bytes() for p in book.parent.rglob("*.toml")}
     code, out, _ = run(

@@ -17,7 +17,7 @@ from typing import Any
 from timeline.errors import StoreError, TimelineError, UsageError
 from timeline.model import Store
 from timeline.store.include import Folder, may_include
-from timeline.write.file import Snapshot, check_writable, ensure_unchanged, real_path, snapshot, write_atomic
+from timeline.write.file import Snapshot, check_writable, ensure_unchanged, real_path, snapshot, stage
 
 
 def includes(before: Snapshot, name: str) -> dict[str, Any] | None:
@@ -86,12 +86,9 @@ def apply(
     written = Written(path, _ids(main), block, line, store, dry_run, main.skipped, also, file)
     if dry_run:
         return written
-    targets = {rel: path if rel == "" else real_path(base / rel) for rel in by_file}
-    for file in targets.values():
-        check_writable(file)  # every file before any: a read-only one refuses the whole write
-    # Names first: should a later file fail (a full disk), the store is still valid.
-    for rel in sorted(by_file, key=lambda r: any(i.kind == "events" for i in by_file[r])):
-        _replace(targets[rel], snaps[rel], out[rel])
+    # Names first, so that the store is valid at every step of the renames.
+    order = sorted(by_file, key=lambda r: any(i.kind == "events" for i in by_file[r]))
+    _replace_all([(path if rel == "" else real_path(base / rel), snaps[rel], out[rel]) for rel in order])
     return written
 
 
@@ -163,8 +160,23 @@ def _checked(
     _validate(path, store_mod.decode(before.data, name), texts)
 
 
-def _replace(file: Path, before: Snapshot, data: tuple[bytes, ...]) -> None:
-    write_atomic(file, data, check=lambda: ensure_unchanged(file, before))
+def _replace_all(changes: list[tuple[Path, Snapshot, tuple[bytes, ...]]]) -> None:
+    """Replace several files as nearly all or nothing as files allow: every file checked writable
+    and its new bytes written and synced beside it first (a read-only file or a full disk stops
+    here, nothing changed), then every file checked unchanged since it was read, then the renames."""
+    for file, _, _ in changes:
+        check_writable(file)
+    staged = []
+    try:
+        for file, _, data in changes:
+            staged.append(stage(file, data))
+        for file, before, _ in changes:
+            ensure_unchanged(file, before)
+        for s in staged:
+            s.commit()  # a rename in the file's own folder
+    finally:
+        for s in staged:
+            s.discard()
 
 
 def _cached(path: Path) -> Store | None:

@@ -275,6 +275,48 @@ def write_atomic(
     full disk) becomes a TimelineError and leaves `path` untouched. `check` runs last, just
     before the replace; if it raises, nothing is replaced.
     """
+    staged = stage(path, data, mode=mode, keep_owner=keep_owner)
+    try:
+        if check is not None:
+            check()
+        staged.commit()
+    finally:
+        staged.discard()
+
+
+@dataclass
+class Staged:
+    """A file's new bytes written and synced beside it, not yet in its place (`write_atomic` in two
+    steps, so that several files can all be staged before any is replaced)."""
+
+    path: Path
+    tmp: str | None
+
+    def commit(self) -> None:
+        """Put the new bytes in place (a rename in the same folder)."""
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        try:
+            assert self.tmp is not None, "committed twice"
+            os.replace(self.tmp, self.path)
+            self.tmp = None
+            _fsync_dir(folder)
+        except OSError as e:
+            raise TimelineError(
+                f"{printable(str(self.path))}: cannot write: {e.strerror or e}; the file was not changed"
+            ) from None
+
+    def discard(self) -> None:
+        """Remove the temp file unless it was committed."""
+        if self.tmp is not None:
+            with suppress(OSError):
+                os.unlink(self.tmp)
+            self.tmp = None
+
+
+def stage(
+    path: Path, data: str | bytes | Sequence[bytes], *, mode: int | None = None, keep_owner: bool = True
+) -> Staged:
+    """The first step of `write_atomic`: the new bytes in a synced temp file with the file's mode and owner."""
     pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     folder = path.parent if str(path.parent) else Path(".")
     old = None
@@ -292,19 +334,14 @@ def write_atomic(
             _keep_owner(path, tmp, old, mode)
         # After chown, which may clear set-id bits.
         os.chmod(tmp, mode)
-        if check is not None:
-            check()
-        os.replace(tmp, path)
-        tmp = None
-        _fsync_dir(folder)
     except OSError as e:
-        raise TimelineError(
-            f"{printable(str(path))}: cannot write: {e.strerror or e}; the file was not changed"
-        ) from None
-    finally:
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
+        raise TimelineError(
+            f"{printable(str(path))}: cannot write: {e.strerror or e}; the file was not changed"
+        ) from None
+    return Staged(path, tmp)
 
 
 def _keep_owner(path: Path, tmp: str, old: os.stat_result, mode: int) -> None:
