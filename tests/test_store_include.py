@@ -199,6 +199,24 @@ def test_the_cache_reads_the_files_as_one_and_sees_a_change_in_any(book, monkeyp
     assert getattr(again.events, "engine", None) is not None
 
 
+def test_a_renamed_file_or_a_moved_boundary_is_seen_by_the_cache(book, monkeypatch):
+    """The same bytes cut differently between files (an event moved across the boundary, a file
+    renamed) is another store: files and lines must follow, as the full load gives them."""
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    main = Path("events.toml")
+    cache.load(main)
+    year = book.parent / "years" / "2023.toml"
+    year.rename(book.parent / "years" / "2023-spring.toml")
+    assert cache.load(main).by_id["letter"].file == "years/2023-spring.toml"
+    people = book.parent / "people.toml"
+    spring = book.parent / "years" / "2023-spring.toml"
+    cut = Y2023.index("[[events]]", 10)
+    people.write_text(PEOPLE + "\n" + Y2023[:cut])  # 'letter' moves to the end of people.toml
+    spring.write_text(Y2023[cut:])
+    cached, full = cache.load(main), store.load(main)
+    assert [(e.id, e.file, e.line) for e in cached.events] == [(e.id, e.file, e.line) for e in full.events]
+
+
 def test_a_file_the_cache_cannot_join_is_read_in_full(book, monkeypatch):
     """Keys before the first table would join the file before it: such a store is read file by file."""
     monkeypatch.setattr(cache, "MIN_BYTES", 0)

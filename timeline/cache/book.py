@@ -60,6 +60,11 @@ class Gathered:
     def size(self) -> int:
         return sum(map(len, self.pieces()))
 
+    def layout(self) -> list[list[Any]]:
+        """Each included file and its size: with the digest, what the entry must match (the same
+        text cut differently between files, or a file renamed, is another store)."""
+        return [[rel, len(data)] for rel, data in zip(self.rels, self.datas, strict=True)]
+
     def digest(self) -> str:
         """The SHA-256 of the joined text, without joining it."""
         import hashlib
@@ -84,7 +89,7 @@ class Gathered:
                 return None
             if not previous.endswith(b"\n"):
                 line += 1
-            parts.append({"file": rel, "line": line, "index": index})
+            parts.append({"file": rel, "line": line, "index": index, "size": len(data)})
             line += data.count(b"\n")
             index += sum(b.kind == blocks_mod.EVENT for b in cut)
             previous = data

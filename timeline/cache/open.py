@@ -44,7 +44,12 @@ def open_engine(path: Path, real: str, where: Path, *, progress: Any = None, see
                     # while they are as the entry was built from.
                     main = _read(path, seen)
                     gathered = book.gather(path, main)
-                    if gathered is not None and gathered.digest() == stamp["file"].get("digest"):
+                    layout = [[q.get("file"), q.get("size")] for q in stamp["parts"]]
+                    if (
+                        gathered is not None
+                        and gathered.layout() == layout
+                        and gathered.digest() == stamp["file"].get("digest")
+                    ):
                         return _engine(entry, name, path, real, where)
                     together = gathered.join() if gathered is not None else None
                     got, parts = (main, None) if together is None else (together.seen, together.parts)
