@@ -389,6 +389,32 @@ def repo(tmp_path, monkeypatch):
     return r
 
 
+def test_a_branch_adding_an_actor_and_an_event_that_cites_it_merges(repo, capsys):
+    """The actor lands in people.toml, its event in a year file; git merges the year file before
+    people.toml holds their actor, and the merge must not call that a conflict."""
+    code, _, _ = run(capsys, "init", "--git")
+    assert code == 0
+    repo.commit("Merge the store's files with timeline")
+    repo.git("checkout", "-q", "-b", "side")
+    assert run(capsys, "actors", "add", "Zed Theirs")[0] == 0
+    assert (
+        run(capsys, "add", "--date", "2023-07-01", "--title", "Theirs", "--actor", "zed-theirs", "--source", "wire")[0]
+        == 0
+    )
+    repo.commit("Their actor and event")
+    repo.git("checkout", "-q", "main")
+    assert run(capsys, "actors", "add", "Yan Ours")[0] == 0
+    assert (
+        run(capsys, "add", "--date", "2023-08-01", "--title", "Ours", "--actor", "yan-ours", "--source", "wire")[0] == 0
+    )
+    repo.commit("Our actor and event")
+    merged = repo.git("merge", "--no-edit", "side", check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    s = store.load(Path("events.toml"))
+    assert {"zed-theirs", "yan-ours"} <= set(s.actors)
+    assert {e.title for e in s.events} >= {"Theirs", "Ours"}
+
+
 def test_diff_and_changed_since_see_every_file(repo, capsys):
     repo.edit("A reply comes", "A reply arrives", "years/2023.toml")
     code, out, _ = run(capsys, "diff", "--format", "json")
