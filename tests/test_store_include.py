@@ -263,6 +263,29 @@ def test_add_goes_to_the_file_of_the_event_before_it(book, capsys):
     assert store.load(book).by_id[added].file == "years/2023.toml"
 
 
+def test_an_event_early_in_a_year_goes_with_its_year(book, capsys):
+    """Just before 10 Jan 2024 is a 2023 event (years/2023.toml), just after a 2024 one (the main
+    file): the one of its own year wins, though it is further away."""
+    code, out, err = run(
+        capsys, "add", "--date", "2024-01-10", "--title", "New year", "--actor", "ann", "--source", "wire"
+    )
+    assert code == 0, err
+    assert store.load(Path("events.toml")).by_id[out.strip()].file == ""
+
+
+def test_an_id_taken_in_another_file_is_named_with_its_file(book, capsys):
+    code, _, err = run(capsys, "actors", "add", "Ann Again", "--id", "ann")
+    assert code == 2 and "actor 'ann' already exists (people.toml:1)" in err
+    code, _, err = run(capsys, "add", "--date", "2024-01-01", "--title", "X", "--source", "wire", "--id", "reply")
+    assert code == 2 and "'reply' is already used (years/2023.toml:8)" in err
+
+
+def test_a_pattern_naming_the_main_file_includes_nothing_and_is_no_error(book, capsys):
+    book.write_text(MAIN.replace('include = ["people.toml"', 'include = ["events.toml", "people.toml"'))
+    code, out, _ = run(capsys, "check", "--select", "E")
+    assert code == 0, out
+
+
 def test_into_names_the_file(book, capsys):
     code, _, err = run(
         capsys, "add", "--date", "2025-01-01", "--title", "Filed by hand", "--actor", "ann", "--source", "wire",

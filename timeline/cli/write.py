@@ -423,7 +423,10 @@ def _add_table(kind: str, base: str, explicit: bool, fields: dict[str, Any], dry
 
         known = store.actors if kind == "actors" else store.sources
         if explicit and base in known:
-            raise UsageError(f"--id: {kind[:-1]} '{base}' already exists (line {known[base].line}); choose another id")
+            from timeline.store.include import written_at
+
+            at = written_at(store, known[base])
+            raise UsageError(f"--id: {kind[:-1]} '{base}' already exists ({at}); choose another id")
         tid = ids.unique(base, known)
         chosen.append(tid)
         names = actor_names(store) if kind == "actors" else source_names(store)

@@ -58,6 +58,10 @@ class AtCommit:
         self.folder = main.rpartition("/")[0]
         self._names: list[str] | None = None
 
+    @property
+    def own(self) -> str:
+        return self.main.rpartition("/")[2]
+
     def match(self, pattern: str) -> list[str]:
         import posixpath
 

@@ -36,6 +36,11 @@ class Files(Protocol):
         """The text of the file and how messages name it; StoreError when it cannot be read."""
         ...
 
+    @property
+    def own(self) -> str:
+        """The main file's own path relative to its folder (patterns may name it; it is never included)."""
+        ...
+
 
 class Folder:
     """Files in the working tree, next to the main file."""
@@ -43,6 +48,10 @@ class Folder:
     def __init__(self, main: Path) -> None:
         self.base = main.parent
         self.main = main
+
+    @property
+    def own(self) -> str:
+        return self.main.name
 
     def match(self, pattern: str) -> list[str]:
         """The files `pattern` names, sorted; never the main file itself (`*.toml` beside it)."""
@@ -68,6 +77,16 @@ class Folder:
         if path.stat().st_size == 0:
             return "", shown(path)  # a file begun for a new year, empty still, adds nothing
         return read_text(path), shown(path)
+
+
+def written_at(store: Store, thing: Any) -> str:
+    """Where an event, actor or source is written, for a message: 'line 12', or
+    'years/2024.toml:12' when it is in a file the store includes."""
+    if not getattr(thing, "file", ""):
+        return f"line {thing.line}"
+    from timeline.store.read import shown
+
+    return f"{shown(Path(store.path).parent / thing.file)}:{thing.line}"
 
 
 def may_include(data: bytes) -> bool:
@@ -209,7 +228,8 @@ def _expanded(found: list[Any], files: Files) -> Iterator[tuple[int, Any, str | 
         matched = files.match(pattern)
         new = [rel for rel in dict.fromkeys(PurePosixPath(r).as_posix() for r in matched) if rel not in seen]
         seen.update(new)
-        yield n, pattern, None, new if matched else None
+        # A pattern that names only the main file itself (`*.toml` beside it) includes nothing, silently.
+        yield n, pattern, None, new if matched or glob_pattern(pattern).match(files.own) else None
 
 
 def included(data: dict[str, Any], files: Files) -> list[str] | None:

@@ -240,7 +240,9 @@ def _home(store: Store, insert: Any) -> str:
 
 
 class _Neighbours:
-    """The file of the event just before a date (else the first event after it; else the main file)."""
+    """The file of a new event's nearest neighbour in time: of the events just before and just
+    after it, the one of the same year (a store kept by year files a 2024 event with 2024 even
+    when the 2024 file starts later), else the nearer one; the main file when there is none."""
 
     def __init__(self, store: Store) -> None:
         engine = getattr(store.events, "engine", None)
@@ -271,8 +273,14 @@ class _Neighbours:
             d = dates.from_toml(table["date"])
         except (KeyError, ValueError, TypeError):
             return self.files[-1]
-        at = bisect_right(self.keys, (d.earliest.toordinal(), d.latest.toordinal()))
-        return self.files[at - 1] if at else self.files[0]
+        from datetime import date
+
+        key = (d.earliest.toordinal(), d.latest.toordinal())
+        at = bisect_right(self.keys, key)
+        near = [n for n in (at - 1, at) if 0 <= n < len(self.files)]
+        same = [n for n in near if date.fromordinal(self.keys[n][0]).year == d.earliest.year]
+        chosen = same if len(same) == 1 else near
+        return self.files[min(chosen, key=lambda n: (abs(self.keys[n][0] - key[0]), n))]
 
 
 def file_of(main: Path, item: str) -> str:

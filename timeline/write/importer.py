@@ -312,9 +312,11 @@ def _own_id(row, problems, store, seen, first, out, skip_existing, importing, to
         if skip_existing:
             out.skipped.append(eid)
             return ""
-        line = store.by_id[eid].line
+        from timeline.store.include import written_at
+
+        at = written_at(store, store.by_id[eid])
         skip = " or pass --skip-existing" if importing else ""
-        problems.append(row.problem("E005", f"'{eid}' is already used (line {line}); choose another id{skip}", "id"))
+        problems.append(row.problem("E005", f"'{eid}' is already used ({at}); choose another id{skip}", "id"))
         return None
     if eid in first:
         problems.append(row.problem("E005", f"'{eid}' is used twice (first at {first[eid]})", "id"))
