@@ -507,3 +507,33 @@ def test_output_never_writes_over_an_included_file(book, capsys):
         code, _, err = run(capsys, "list", "--format", "json", "-o", spelling)
         assert code != 0 and "would destroy it" in err
     assert year.read_bytes() == before
+
+
+def test_log_follows_an_included_file_through_its_rename(repo, capsys):
+    repo.edit("A reply comes", "A reply arrives", "years/2023.toml")
+    repo.commit("Retitle the reply")
+    repo.git("mv", "years/2023.toml", "years/2023-spring.toml")
+    repo.commit("Rename the year file")
+    code, out, _ = run(capsys, "log", "reply", "--format", "json")
+    assert code == 0
+    assert [(r["message"], r["change"]) for r in json.loads(out)] == [
+        ("Retitle the reply", "changed"),
+        ("Split by year", "added"),
+    ]
+
+
+def test_log_of_a_fact_not_committed_yet_in_an_included_file(repo, capsys):
+    add_event(repo.root / "years" / "2023.toml", id="fresh", date="2023-09-01", title="Not committed")
+    code, out, err = run(capsys, "log", "fresh", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == []
+
+
+def test_diff_reads_an_included_file_kept_as_a_symbolic_link(repo, capsys):
+    (repo.root / "years" / "2023.toml").rename(repo.root / "y2023.toml")
+    (repo.root / "years" / "2023.toml").symlink_to("../y2023.toml")
+    repo.commit("The year file lives at the top")
+    repo.edit("A reply comes", "A reply arrives", "y2023.toml")
+    code, out, err = run(capsys, "diff", "--format", "json")
+    assert code == 0, err
+    assert [(c["change"], c["id"]) for c in json.loads(out)] == [("changed", "reply")]

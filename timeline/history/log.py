@@ -284,8 +284,10 @@ def _across_files(r: git.Repo, path: Path, ident: str, included: list[str]) -> H
     the whole store (every file's facts) before and after it, so a fact moved between files is
     followed and a move alone is not a change. Files the store no longer includes are not read."""
     folder = r.path.rpartition("/")[0]
-    paths = [r.path, *(f"{folder}/{rel}" if folder else rel for rel in included)]
-    out = git.run(["log", "-m", "--first-parent", "-z", "--no-color", f"--format={_FORMAT}", "--", *paths], cwd=r.root)
+    # Every commit that touched a TOML file in the store's folder: an included file may have had
+    # another name then, or not be included any more.
+    toml = f":(glob){folder}/**/*.toml" if folder else ":(glob)**/*.toml"
+    out = git.run(["log", "-m", "--first-parent", "-z", "--no-color", f"--format={_FORMAT}", "--", toml], cwd=r.root)
     records = out.decode("utf-8", "surrogateescape").split("\0")
     stores: dict[str, Any] = {}
     table: str | None = None
@@ -308,8 +310,22 @@ def _across_files(r: git.Repo, path: Path, ident: str, included: list[str]) -> H
         kind = "added" if before is None else "removed" if after is None else "changed"
         revisions.append(Revision(sha, when, author, email, message, kind, fields(before, after), r.path))
     if table is None:
+        table = _kind_in_working_store(path, ident)
+    if table is None:
         raise TimelineError(_unknown(path, ident, r))
     return History(KINDS[table], ident, r.path, tuple(revisions))
+
+
+def _kind_in_working_store(path: Path, ident: str) -> str | None:
+    """Which kind of fact `ident` is in the working files of a store in several files (a fact not
+    committed yet has no history, but it exists)."""
+    from timeline.history import versions
+
+    try:
+        data = versions.working(path, printable(str(path))).data
+    except StoreError:
+        return None
+    return next((t for t in KINDS if find(data, t, ident) is not None), None)
 
 
 def _whole(r: git.Repo, sha: str, seen: dict[str, Any]) -> Any:

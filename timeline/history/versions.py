@@ -56,36 +56,67 @@ class AtCommit:
     def __init__(self, r: git.Repo, sha: str, main: str) -> None:
         self.r, self.sha, self.main = r, sha, main
         self.folder = main.rpartition("/")[0]
+        self._links: set[str] | None = None  # the paths (from the top) that are symbolic links
         self._names: list[str] | None = None
 
     @property
     def own(self) -> str:
         return self.main.rpartition("/")[2]
 
+    def _list(self) -> list[str]:
+        """Every file under the store's folder in the commit (one `git ls-tree` for them all)."""
+        if self._names is None:
+            where = ["--", self.folder] if self.folder else []
+            out = git.run(["ls-tree", "-r", "-z", self.sha, *where], cwd=self.r.root)
+            cut = len(self.folder) + 1 if self.folder else 0
+            self._names, self._links = [], set()
+            for entry in out.split(b"\0"):
+                if not entry:
+                    continue
+                meta, _, raw = entry.partition(b"\t")
+                path = raw.decode("utf-8", "surrogateescape")
+                self._names.append(path[cut:])
+                if meta.startswith(b"120000 "):
+                    self._links.add(path)
+        return self._names
+
     def match(self, pattern: str) -> list[str]:
         import posixpath
 
         from timeline.store.include import glob_pattern
 
-        if self._names is None:
-            where = ["--", self.folder] if self.folder else []
-            out = git.run(["ls-tree", "-r", "-z", "--name-only", self.sha, *where], cwd=self.r.root)
-            cut = len(self.folder) + 1 if self.folder else 0
-            self._names = [n.decode("utf-8", "surrogateescape")[cut:] for n in out.split(b"\0") if n]
-        wanted = posixpath.normpath(pattern)
-        rule = glob_pattern(wanted)
+        rule = glob_pattern(posixpath.normpath(pattern))
         mine = posixpath.relpath(self.main, self.folder or ".")
-        return sorted(n for n in self._names if rule.match(n) and n != mine)
+        return sorted(n for n in self._list() if rule.match(n) and n != mine)
 
     def read(self, rel: str) -> tuple[str, str]:
         from timeline.store import decode
 
         path = f"{self.folder}/{rel}" if self.folder else rel
         name = f"{rel}@{self.sha[:7]}"
-        raw = git.show(self.r, self.sha, path)
+        raw = git.show(self.r, self.sha, self._followed(path, name))
         if raw is None:
             raise StoreError(f"{name}: included, but not a file in that commit")
         return (decode(raw, name) if raw else ""), name
+
+    def _followed(self, path: str, name: str) -> str:
+        """`path`, or where the symbolic links git stored there lead within the repository."""
+        import posixpath
+
+        self._list()
+        assert self._links is not None
+        for _ in range(8):
+            if path not in self._links and (path.startswith(f"{self.folder}/") or not self.folder):
+                return path
+            if path not in self._links:  # outside the store's folder: ask git about this path alone
+                entry = git.run(["ls-tree", "-z", self.sha, "--", path], cwd=self.r.root).split(b"\0")[0]
+                if not entry.startswith(b"120000 "):
+                    return path
+            target = (git.show(self.r, self.sha, path) or b"").decode("utf-8", "surrogateescape")
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            if path.startswith("../") or path == ".." or posixpath.isabs(path):
+                raise StoreError(f"{name}: a link out of the repository, which its history does not hold")
+        raise StoreError(f"{name}: links that lead to links that lead on; give the file itself")
 
 
 def at(r: git.Repo, rev: str) -> Version:
