@@ -319,6 +319,7 @@ def test_an_import_spreads_its_events_over_the_files_and_registers_names(book, c
     (book.parent / "rows.csv").write_text(rows)
     code, _, err = run(capsys, "import", "rows.csv", "--register")
     assert code == 0, err
+    assert "Imported 2 events into years/2023.toml and events.toml;" in err
     s = store.load(book)
     by_title = {e.title: e.file for e in s.events}
     assert by_title["Early one"] == "years/2023.toml" and by_title["Late one"] == ""

@@ -140,7 +140,8 @@ def _summary(done, path: Path) -> str:
     """'Imported 3 events into events.toml from line 57; registered 2 actors; skipped 1 row already there.'"""
     verb = "Would import" if done.dry_run else "Imported"
     where = "" if done.dry_run or not done.line else f" from line {done.line}"
-    parts = [f"{verb} {plural(len(done.ids), 'event')} into {shown(done.file or path)}{where}"]
+    into = " and ".join(shown(f) for f in done.spread) if done.spread else shown(done.file or path)
+    parts = [f"{verb} {plural(len(done.ids), 'event')} into {into}{where}"]
     registered = [plural(len(done.also[k]), k[:-1]) for k in ("actors", "sources") if done.also.get(k)]
     if registered:
         parts.append(("would register " if done.dry_run else "registered ") + " and ".join(registered))

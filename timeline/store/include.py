@@ -151,10 +151,15 @@ def merged(data: dict[str, Any], rels: Iterable[str], files: Files) -> dict[str,
 def files_of(main: Path) -> list[Path]:
     """The files a store's main file includes, as paths (none for a one-file store, or one whose
     main file cannot be read or parsed: there is nothing then to include)."""
+    import stat
+
     from timeline.errors import StoreError
     from timeline.store.read import parse_toml
 
     try:
+        # Only a regular file: a store read from a pipe (`-f <(…)`) was read once already.
+        if not stat.S_ISREG(main.stat().st_mode):
+            return []
         data = main.read_bytes()
         if not may_include(data):
             return []

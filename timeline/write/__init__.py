@@ -51,6 +51,7 @@ class Written:
     skipped: tuple[str, ...] = ()
     also: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> ids registered on the way
     file: Path | None = None  # the included file the last Insert went to; None: the store's own file
+    spread: tuple[Path, ...] = ()  # the files the last Insert's tables went to, when more than one
 
 
 def load_text(text: str, name: str) -> tuple[dict[str, Any], Store, list[Problem]]:

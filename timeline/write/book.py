@@ -83,7 +83,8 @@ def apply(
     file = base / home if home and len(homes) == 1 else None
     line = lines[home] if len(homes) == 1 else 0  # events spread over several files have no one line
     block = "\n".join(_render(i) for i in todo)
-    written = Written(path, _ids(main), block, line, store, dry_run, main.skipped, also, file)
+    spread = tuple(base / h if h else path for h in homes) if len(homes) > 1 else ()
+    written = Written(path, _ids(main), block, line, store, dry_run, main.skipped, also, file, spread)
     if dry_run:
         return written
     # Names first, so that the store is valid at every step of the renames.
