@@ -108,9 +108,17 @@ def match_json(e: Event, ctx: Context) -> dict[str, Any]:
 
 
 def render(events: Sequence[Event], ctx: Context) -> str:
-    """A JSON array, one object per event, in timeline order; from a query, each says how it matched."""
-    items = [event_json(e, ctx.store) for e in events]
-    if ctx.matches is not None:
-        items = [{**item, **match_json(e, ctx)} for item, e in zip(items, events, strict=True)]
+    """A JSON array, one object per event, in timeline order; from a query, each says how it matched.
+
+    Written an object at a time, exactly as `json.dumps(items, indent=2)` writes the whole list,
+    so that a large store's objects are never all in memory at once (strings hold no raw line
+    breaks, so indenting each line of an object by two spaces nests it)."""
+    parts = []
+    for e in events:
+        item = event_json(e, ctx.store)
+        if ctx.matches is not None:
+            item = {**item, **match_json(e, ctx)}
+        parts.append("  " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    text = "[\n" + ",\n".join(parts) + "\n]" if parts else "[]"
     # json.dumps leaves DEL, C1 and bidi controls raw; escaping them keeps the same data.
-    return json_escape(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
+    return json_escape(text) + "\n"
