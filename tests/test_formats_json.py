@@ -63,3 +63,17 @@ def test_schema_rejects_drift():
     missing = [dict(good[0])]
     del missing[0]["earliest"]
     assert not validator.is_valid(missing)
+
+
+@pytest.mark.parametrize("store", STORES, ids=lambda p: p.name)
+@pytest.mark.parametrize("fmt", ["json", "timelinejs"])
+@pytest.mark.parametrize("since", [None, "2030"])
+def test_written_piece_by_piece_as_json_dumps_writes_the_whole(capsys, store, fmt, since):
+    """The reports are written an object at a time to spare memory; the text must be exactly what
+    json.dumps(…, indent=2) makes of the whole document, for an empty answer and hostile text too."""
+    from timeline.text import json_escape
+
+    window = ["--since", since] if since else []
+    code, out, err = run(capsys, "list", "--file", str(store), "--format", fmt, *window)
+    assert code == 0, err
+    assert out == json_escape(json.dumps(json.loads(out), ensure_ascii=False, indent=2)) + "\n"
