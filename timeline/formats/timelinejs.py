@@ -100,13 +100,9 @@ def render(events: Sequence[Event], ctx: Context) -> str:
     if store.description and ctx.title in (None, store.title):
         intro.append(f"<p>{escape_text(' '.join(store.description.split()))}</p>")
     intro.append(f"<p>{escape_text(selection(len(events), ctx.filters, ctx.total))}</p>")
-    title = {"text": {"headline": escape_text(ctx.title or store.title or "Timeline"), "text": "".join(intro)}}
-    # Written a slide at a time, exactly as json.dumps(doc, indent=2) writes the whole document,
-    # so that a large store's slides are never all in memory at once (JSON strings hold no raw
-    # line breaks, so indenting each line of a slide nests it).
-    head = json.dumps({"title": title}, ensure_ascii=False, indent=2)[: -len("\n}")]
-    slides = [
-        "    " + json.dumps(slide(e, store), ensure_ascii=False, indent=2).replace("\n", "\n    ") for e in events
-    ]
-    body = "[\n" + ",\n".join(slides) + "\n  ]" if slides else "[]"
-    return json_escape(f'{head},\n  "events": {body},\n  "scale": "human"\n}}') + "\n"
+    doc = {
+        "title": {"text": {"headline": escape_text(ctx.title or store.title or "Timeline"), "text": "".join(intro)}},
+        "events": [slide(e, store) for e in events],
+        "scale": "human",
+    }
+    return json_escape(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
