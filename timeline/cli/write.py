@@ -24,7 +24,7 @@ IntoOpt = Annotated[
         "--into",
         metavar="PATH",
         help="For a store that includes other files: the file to write the events to. "
-        "Default: the file of the event just before them in time.",
+        "Default: each event's nearest neighbour's file, of the same year when there is one.",
         show_default=False,
     ),
 ]
