@@ -275,6 +275,61 @@ def test_a_writer_killed_mid_transaction_leaves_nothing_the_next_command_trips_o
     assert answer(cached(bundled), query.Filter()) == answer(store.load(bundled), query.Filter())
 
 
+def test_check_worked_out_while_the_store_changes_is_not_kept(bundled, monkeypatch):
+    """A writer changes the store (and its entry) while `check` works out its findings from the
+    old text: those findings must not be kept for the new entry."""
+    from timeline import lint
+
+    cache.load(bundled)
+    findings = lint.findings
+
+    def findings_then_a_write(*args, **kwargs):
+        found = findings(*args, **kwargs)
+        with bundled.open("a", encoding="utf-8") as fh:
+            fh.write(EXTRA_EVENT)
+        cache.load(bundled)  # the entry follows the store, as a writer's own update does
+        return found
+
+    monkeypatch.setattr(lint, "findings", findings_then_a_write)
+    lint.check_file(bundled)
+    monkeypatch.setattr(lint, "findings", findings)
+    fresh = lint.run(bundled.read_text(encoding="utf-8"), str(bundled))
+    assert lint.check_file(bundled).problems == fresh.problems
+    assert any(p.event_id == "cache-test-added" for p in fresh.problems)
+
+
+def test_a_cache_folder_that_cannot_be_written_is_only_slower(bundled, monkeypatch):
+    """A read-only cache folder (a mount, a full disk) means a full load, never an internal error."""
+    import errno
+    import tempfile
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    loaded = cache.load(bundled)
+    assert getattr(loaded.events, "engine", None) is None
+    assert answer(loaded, query.Filter()) == answer(store.load(bundled), query.Filter())
+
+
+def test_a_write_appends_to_an_entry_only_for_the_bytes_it_read(bundled):
+    """An entry matches a write's snapshot only by full stat data (ctime too) or by hash: a
+    same-size edit with its modification time put back is not the entry's text."""
+    from timeline.cache.append import _described
+    from timeline.cache.entry import Entry
+    from timeline.write.file import snapshot
+
+    cache.load(bundled)
+    entry = Entry.open(entry_file(bundled))
+    stamp = entry.meta("file")
+    entry.close()
+    assert _described(stamp, snapshot(bundled))
+    before = bundled.stat()
+    bundled.write_bytes(bundled.read_bytes().replace(b"Parliament passes", b"Parliament PASSES"))
+    os.utime(bundled, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not _described(stamp, snapshot(bundled))
+
+
 def _flip(data: bytearray, rng: random.Random) -> None:
     at = rng.randrange(len(data))
     data[at] ^= 1 << rng.randrange(8)

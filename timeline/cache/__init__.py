@@ -99,7 +99,9 @@ def memo(path: Path, key: str, compute: Callable[[], Any]) -> Any:
     engine = getattr(opened.store.events, "engine", None)
     if engine is None:
         return None
-    return engine.memo(key, compute)
+    from timeline.cache.open import digest_now
+
+    return engine.memo(key, compute, lambda: digest_now(path, engine.parts is not None))
 
 
 def _worth_caching(path: Path) -> bool:

@@ -44,13 +44,24 @@ def after_write(path: Path, before: Any, pieces: tuple[bytes, ...], written: Any
         try:
             with entry.transaction():
                 old = entry.meta("file")
-                size, mtime, ino = before.key
-                if old["real"] != real or old["stat"][1] != ino or old["stat"][2] != size or old["stat"][5] != mtime:
+                if old["real"] != real or not _described(old, before):
                     return  # the entry did not describe the bytes this write started from
                 _append(entry, pieces[1], written.line, name)
                 entry.set_meta("file", stamp(real, pieces, st, since))
         finally:
             entry.close()
+
+
+def _described(old: dict[str, Any], before: Any) -> bool:
+    """Whether an entry's stamp describes the bytes a write read (`before`, a Snapshot): by the
+    full stat data when that is safely older than the stamp (as `open` decides freshness), else
+    by the hash of the bytes (a same-size edit with its time put back keeps size and mtime)."""
+    import hashlib
+
+    trusted = before.st is not None and old["stat"] == files.stat_key(before.st)
+    if trusted and not files.racy(before.st, int(old.get("verified", 0))):
+        return True
+    return hashlib.sha256(before.data).hexdigest() == old.get("digest")
 
 
 def _append(entry: Entry, added: bytes, first_line: int, name: str) -> None:

@@ -214,6 +214,21 @@ def chunk_of(rows: Sequence[Facts], first: int) -> Chunk:
 _SHARED: tuple = ()
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker forked to parse events ends when the command that started it is killed (it would
+    otherwise wait for ever, holding the command's output open)."""
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def _worker(span: tuple[int, int]) -> Chunk | None:
     data, events, name, actor_ids, source_ids = _SHARED
     try:
@@ -244,7 +259,10 @@ def parse_all(
     spans = [(at, min(at + share, len(events))) for at in range(0, len(events), share)]
     _SHARED = (data, events, name, actor_ids, source_ids)
     try:
-        with ProcessPoolExecutor(len(spans) - 1, mp_context=get_context("fork")) as pool:
+        pool_of = ProcessPoolExecutor(
+            len(spans) - 1, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
+        )
+        with pool_of as pool:
             others = [pool.submit(_worker, span) for span in spans[1:]]
             mine = _worker(spans[0])
             out = [mine] + [job.result() for job in others]

@@ -230,19 +230,27 @@ class Engine:
         file, line = place(self.parts, int(found[0])) if self.parts else ("", int(found[0]))
         return file, line, str(found[1])
 
-    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
-        """A value kept with the entry under `key` until the store changes; worked out when missing."""
+    def memo(self, key: str, compute: Callable[[], Any], digest_now: Callable[[], str | None]) -> Any:
+        """A value kept with the entry under `key` until the store changes; worked out when missing.
+
+        `compute` reads the store itself, which a writer may change meanwhile: the value is kept
+        only if the store's bytes, hashed again after it (`digest_now`), are still those the
+        entry's stamp was for when it began, and the stamp is unchanged when it is kept.
+        """
         found = self._guard(lambda: self.entry.meta(f"memo:{key}", None))
         if found is not None:
             return found
+        began = self._guard(lambda: self.entry.meta("file"))
         value = compute()
+        if digest_now() != began.get("digest"):
+            return value  # the store changed while the value was worked out: not for this entry
         try:
             entry = Entry.open(self.entry.file, write=True)
         except Damaged:
             return value
         try:
             with entry.transaction():
-                if entry.meta("file") == self.entry.meta("file"):
+                if entry.meta("file") == began:
                     entry.set_meta(f"memo:{key}", value)
         except Damaged:
             pass

@@ -71,6 +71,22 @@ def open_engine(path: Path, real: str, where: Path, *, progress: Any = None, see
     return build(path, real, where, name, got, progress, parts)
 
 
+def digest_now(path: Path, several: bool) -> str | None:
+    """The SHA-256 the store's entry would be stamped with now (its files joined when `several`);
+    None when it cannot be read."""
+    from timeline.cache import book
+    from timeline.errors import TimelineError
+
+    try:
+        got = _read(path, None)
+    except (OSError, TimelineError):
+        return None  # unreadable now: not the same bytes, so nothing is kept
+    if several:
+        gathered = book.gather(path, got)
+        return gathered.digest() if gathered is not None else None
+    return hashlib.sha256(got.data).hexdigest()
+
+
 def _current(path: Path, seen: Seen | None) -> tuple[Seen, list[dict[str, Any]] | None]:
     """The store's text as the entry describes it: the file's bytes, or a store's files joined
     (then also where each included file begins in the text)."""
@@ -219,10 +235,11 @@ def build(
     except builder.Rebuild:
         return full()
     files.sweep(where.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{where.name}.", suffix=".building", dir=where.parent)
-    os.close(fd)
-    os.unlink(tmp)  # sqlite makes the file itself; mkstemp only chose a name no one else has
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{where.name}.", suffix=".building", dir=where.parent)
+        os.close(fd)
+        os.unlink(tmp)  # sqlite makes the file itself; mkstemp only chose a name no one else has
         lines = {b.key: b.line for b in head.blocks if b.kind == blocks.ENTRY}
         meta: dict[str, Any] = {"version": version(), "entry_lines": lines, "parts": parts}
         meta["file"] = stamp(real, data, got.st, got.since)
@@ -234,9 +251,10 @@ def build(
                 os.unlink(stale)
         os.replace(tmp, where)
     except (OSError, Damaged):
-        # A cache that cannot be written is only a slower next run.
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        # A cache that cannot be written (a read-only folder, a full disk) is only a slower next run.
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         return full()
     try:
         return _engine(Entry.open(where), name, path, real, where)
