@@ -5,10 +5,9 @@ The command line is one client of this API; notebooks and scripts are others::
     import timeline
 
     store = timeline.load("events.toml")
-    for m in timeline.select(store, "tag:trade", actor="kulubaev"):
-        print(m.event.date.text, m.event.title, "" if m.certain else "(possible)")
-    report = timeline.formats(store, timeline.select(store, since="2024"), format="markdown")
-    problems = timeline.lint("events.toml")
+    titles = [m.event.title for m in timeline.select(store, "tag:trade", actor="kulubaev") if m.certain]
+    report = timeline.render(store, timeline.select(store, since="2024"), format="markdown")
+    problems = timeline.check("events.toml")
 
 Every function takes what the matching command takes and raises `TimelineError` (its subclass
 `StoreError` for a store that does not load, `UsageError` for a bad term or value) with the

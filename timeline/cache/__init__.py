@@ -79,12 +79,9 @@ def open_store(path: Path, *, progress: Progress | None = None, seen: Seen | Non
 def _large_book(path: Path) -> bool:
     """A small main file whose store includes files that are large together (worth caching)."""
     from timeline.cache.book import read
-    from timeline.store.include import may_include
 
     try:
-        if not may_include(path.read_bytes()):
-            return False
-        together = read(path)
+        together = read(path)  # None at once for a main file that includes nothing
     except OSError:
         return False
     return together is not None and together.size >= MIN_BYTES

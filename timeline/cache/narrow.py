@@ -164,24 +164,11 @@ def _relation(engine: Engine, field: str, value: str) -> Found:
         found = {p for p in range(engine.count) if placed[3 * p + 1] >= low or placed[3 * p] > high}
     else:
         found = {p for p in range(engine.count) if placed[3 * p] <= high or placed[3 * p + 1] < low}
-    chained = _reachable(engine, value, forward=field == "after")
+    from timeline.query.order import reachable_by
+
+    chained = reachable_by(engine.relations, value, forward=field == "after")
     where = engine.position
     return found | {where[eid] for eid in chained if eid in where} | {anchor}
-
-
-def _reachable(engine: Engine, start: str, *, forward: bool) -> set[str]:
-    edges: dict[str, list[str]] = {}
-    for r in engine.relations:
-        a, b = (r.earlier, r.later) if forward else (r.later, r.earlier)
-        edges.setdefault(a, []).append(b)
-    seen: set[str] = set()
-    stack = [start]
-    while stack:
-        for nxt in edges.get(stack.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return seen
 
 
 def _range(engine: Engine, clause: Any, within: Found) -> Found:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from timeline import dates
 from timeline.formats.text import headline
 from timeline.model import Event, Store
@@ -27,29 +29,27 @@ def roots(store: Store, e: Event) -> list[Event]:
 
 def members(store: Store, e: Event) -> list[Event]:
     """Every event of `e`'s thread (its roots and all their replies, transitively), in timeline order."""
-    answers = responses(store)
-    found: dict[str, Event] = {}
-    frontier = roots(store, e)
-    while frontier:
-        cur = frontier.pop()
-        if cur.id not in found:
-            found[cur.id] = cur
-            frontier += [store.by_id[c] for c in answers.get(cur.id, ()) if c in store.by_id]
-    events = list(found.values())
+    events = list(_thread(store, e, responses(store)).values())
     return sort_events(store, events, placement_for(store, events))
+
+
+def _thread(store: Store, e: Event, answers: Mapping[str, Sequence[str]]) -> dict[str, Event]:
+    """The events of `e`'s thread by id: its roots and, transitively, everything that answers them."""
+    found: dict[str, Event] = {}
+    todo = roots(store, e)
+    while todo:
+        x = todo.pop()
+        if x.id not in found:
+            found[x.id] = x
+            todo.extend(store.by_id[c] for c in answers.get(x.id, ()) if c in store.by_id)
+    return found
 
 
 def draw(store: Store, e: Event) -> list[str]:
     """Lines of the tree that holds `e`; `e` itself is marked with '◀'."""
     answers = responses(store)
     # Only the events of this thread are read and placed (from the index, on a cached store).
-    members: dict[str, Event] = {}
-    todo = roots(store, e)
-    while todo:
-        x = todo.pop()
-        if x.id not in members:
-            members[x.id] = x
-            todo.extend(store.by_id[c] for c in answers.get(x.id, ()) if c in store.by_id)
+    members = _thread(store, e, answers)
     placement = placement_for(store, list(members.values()))
     children = {k: [members[c] for c in v if c in members] for k, v in answers.items() if k in members}
     lines: list[str] = []

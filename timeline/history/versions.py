@@ -86,8 +86,7 @@ class AtCommit:
         from timeline.store.include import glob_pattern
 
         rule = glob_pattern(posixpath.normpath(pattern))
-        mine = posixpath.relpath(self.main, self.folder or ".")
-        return sorted(n for n in self._list() if rule.match(n) and n != mine)
+        return sorted(n for n in self._list() if rule.match(n) and n != self.own)
 
     def read(self, rel: str) -> tuple[str, str]:
         from timeline.store import decode

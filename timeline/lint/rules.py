@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from timeline.lint.selection import RULES
 from timeline.lint.similar import look_alikes
 from timeline.model import Event, Problem, Role, Store
+from timeline.store.include import written_at
 from timeline.store.locate import Locator
 from timeline.text import fold, short
 
@@ -60,12 +61,6 @@ class Places:
         for rel in self._offsets:
             self._load(rel)
         return list(self._datas.values())
-
-    def at(self, thing: Any) -> str:
-        """'line 12', or '2023/a.toml:12' for something written in another file than the main one."""
-        if not thing.file:
-            return f"line {thing.line}"
-        return f"{self.name(thing.file)}:{thing.line}"
 
     def _block(self, e: Event) -> tuple[Locator, list[str], int] | None:
         """A locator over the event's own table (its header to the next event's header), the
@@ -326,8 +321,9 @@ def duplicates(store: Store, where: Places) -> Iterator[Problem]:
         first, second = events[earlier], events[later]
         # `capped`: the search stopped at its limit for this event, so there may be more than counted.
         extra = f" (and {'at least ' if capped else ''}{more} more)" if more or capped else ""
+        at = written_at(store, first)
         message = (
-            f"event '{second.id}' looks like '{first.id}' ({where.at(first)}){extra}: dates overlap and {why}; "
+            f"event '{second.id}' looks like '{first.id}' ({at}){extra}: dates overlap and {why}; "
             "merge them, or make the titles say how they differ"
         )
         yield _problem("W003", message, second.line or None, eid=second.id)
@@ -370,7 +366,7 @@ def same_person(store: Store, where: Places) -> Iterator[Problem]:
             first = store.actors[first_id]
             message = (
                 f"actor '{aid}' ('{short(spelling)}') may be the same person as '{first_id}' "
-                f"('{short(first_spelling)}', {where.at(first)}): the names are spellings of one name; "
+                f"('{short(first_spelling)}', {written_at(store, first)}): the names are spellings of one name; "
                 "merge them, or ignore W008 if they are two people"
             )
             yield _problem("W008", message, store.actors[aid].line or None, file=where.name(store.actors[aid].file))

@@ -255,8 +255,13 @@ def contradictions(store: Store, placement: Placement | None = None) -> list[tup
 
 def reachable(store: Store, start: str, *, forward: bool) -> set[str]:
     """Ids known (through relations) to come after `start` (forward) or before it."""
+    return reachable_by(links(store), start, forward=forward)
+
+
+def reachable_by(relations: Iterable[Relation], start: str, *, forward: bool) -> set[str]:
+    """Ids that `relations` put after `start` (forward) or before it, through any chain of them."""
     edges: dict[str, list[str]] = {}
-    for r in links(store):
+    for r in relations:
         a, b = (r.earlier, r.later) if forward else (r.later, r.earlier)
         edges.setdefault(a, []).append(b)
     seen: set[str] = set()
